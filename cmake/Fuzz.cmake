@@ -1,0 +1,36 @@
+# Fuzz targets: linked against libFuzzer in the fuzz build (or $LIB_FUZZING_ENGINE under OSS-Fuzz),
+# and against a replay main elsewhere, so every compiler can run the committed corpus as a test.
+set(TCPCONFORM_LIB_FUZZING_ENGINE "$ENV{LIB_FUZZING_ENGINE}" CACHE STRING
+    "Fuzzing engine to link (OSS-Fuzz sets LIB_FUZZING_ENGINE); empty means -fsanitize=fuzzer")
+if(TCPCONFORM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "TCPCONFORM_FUZZ needs clang (libFuzzer)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
+# tcpconform_add_fuzzer(NAME SOURCES... [LIBS ...]) defines fuzz_NAME and, when tests are on,
+# a ctest (label fuzz) replaying corpus/fuzz/NAME.
+function(tcpconform_add_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(fuzz_${name} ${ARG_SOURCES})
+  target_link_libraries(fuzz_${name} PRIVATE ${ARG_LIBS} tcpconform::warnings)
+  if(TCPCONFORM_FUZZ)
+    if(TCPCONFORM_LIB_FUZZING_ENGINE)
+      target_link_libraries(fuzz_${name} PRIVATE ${TCPCONFORM_LIB_FUZZING_ENGINE})
+    else()
+      target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
+    endif()
+  else()
+    target_sources(fuzz_${name} PRIVATE ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
+  endif()
+  set(corpus ${PROJECT_SOURCE_DIR}/corpus/fuzz/${name})
+  if(TCPCONFORM_TESTS AND EXISTS ${corpus})
+    if(TCPCONFORM_FUZZ)
+      add_test(NAME fuzz.${name} COMMAND fuzz_${name} -runs=20000 -seed=1 ${corpus})
+    else()
+      add_test(NAME fuzz.${name} COMMAND fuzz_${name} ${corpus})
+    endif()
+    set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz TIMEOUT 300)
+  endif()
+endfunction()
