@@ -1,0 +1,298 @@
+// `tcpconform run` / `replay`: parse scenarios, run them on worker threads (one kernel namespace
+// each), print one line per scenario, explanations of failures and the summary line.
+#include "run_command.h"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "exit_codes.h"
+#include "output_files.h"
+#include "scenario_files.h"
+#include "tcpconform/engine/report.h"
+#include "tcpconform/engine/runner.h"
+#include "tcpconform/harness/linux_sut.h"
+#include "tcpconform/harness/model_sut.h"
+#include "tcpconform/model/profile.h"
+#include "tcpconform/scenario/parse.h"
+
+namespace tcpconform::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunConfig {
+  std::vector<std::string> paths;
+  std::string sut = "linux";
+  std::string profile = "linux";
+  bool ipv4 = false;
+  bool ipv6 = false;
+  bool both = false;
+  unsigned jobs = 0;
+  std::string json;
+  std::string junit;
+  std::string pcap_dir;
+  std::string filter;
+  std::string out_dir = "tcpconform-out";
+  bool verbose = false;
+  bool real_time = false;
+};
+
+struct Task {
+  std::size_t program = 0;
+  wire::IpVersion version = wire::IpVersion::kV4;
+};
+
+model::Profile profile_named(const std::string& name) {
+  return name == "rfc9293" ? model::rfc9293_profile() : model::linux_profile();
+}
+
+const char* family(wire::IpVersion v) {
+  return v == wire::IpVersion::kV4 ? "ipv4" : "ipv6";
+}
+
+std::string display_name(const fs::path& file, const std::vector<std::string>& roots) {
+  for (const std::string& root : roots) {
+    std::error_code ec;
+    if (fs::is_directory(root, ec)) {
+      const fs::path rel = fs::relative(file, root, ec);
+      if (!ec && !rel.empty() && rel.native().rfind("..", 0) != 0) return rel.string();
+    }
+  }
+  return file.string();
+}
+
+// One worker: its own model and, for --sut linux, its own kernel namespace.
+struct Worker {
+  std::unique_ptr<harness::LinuxSut> kernel;
+  std::unique_ptr<harness::ModelSut> model;
+};
+
+tl::expected<Worker, harness::Error> make_worker(const RunConfig& config) {
+  Worker w;
+  w.model = std::make_unique<harness::ModelSut>(profile_named(config.profile));
+  if (config.sut == "linux") {
+    auto kernel = harness::LinuxSut::create();
+    if (!kernel) return tl::make_unexpected(kernel.error());
+    w.kernel = std::move(*kernel);
+  }
+  return w;
+}
+
+engine::ScenarioResult run_one(Worker& w, const engine::Program& program, wire::IpVersion v,
+                               const RunConfig& config) {
+  engine::RunOptions options;
+  options.version = v;
+  options.real_time = config.real_time;
+  if (w.kernel) {
+    options.stack_port = w.kernel->fresh_port();
+    options.peer_port = w.kernel->fresh_port();
+  }
+  return engine::run_scenario(program, *w.model, w.kernel.get(), options);
+}
+
+int run_all(const RunConfig& config) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::string> roots = config.paths;
+  if (roots.empty()) roots.push_back(bundled_corpus().string());
+  auto files = find_scenarios(roots, config.filter);
+  if (!files) {
+    fmt::print(stderr, "tcpconform run: {}\n", files.error());
+    return kExitBadInput;
+  }
+  if (files->empty()) {
+    fmt::print(stderr, "tcpconform run: no scenario (*.pkt) found{}\n",
+               config.filter.empty() ? "" : fmt::format(" matching '{}'", config.filter));
+    return kExitBadInput;
+  }
+
+  // Parse everything first: a malformed scenario is bad input, reported before anything runs.
+  std::vector<engine::Program> programs;
+  std::vector<std::string> names;
+  bool bad = false;
+  for (const fs::path& f : *files) {
+    auto parsed = scenario::parse_file(f);
+    if (!parsed) {
+      fmt::print(stderr, "{}\n", parsed.error().to_string());
+      bad = true;
+      continue;
+    }
+    names.push_back(display_name(f, roots));
+    parsed->file = f.string();
+    programs.push_back(std::move(*parsed));
+  }
+  if (bad) return kExitBadInput;
+
+  std::vector<Task> tasks;
+  for (std::size_t p = 0; p < programs.size(); ++p) {
+    const bool declared = std::any_of(programs[p].options.begin(), programs[p].options.end(),
+                                      [](const auto& o) { return o.name == "ip_version"; });
+    if (declared) {
+      tasks.push_back({p, programs[p].ip_version});
+      continue;
+    }
+    if (config.ipv4 || config.both || !config.ipv6) tasks.push_back({p, wire::IpVersion::kV4});
+    if (config.ipv6 || config.both) tasks.push_back({p, wire::IpVersion::kV6});
+  }
+
+  unsigned jobs = config.jobs;
+  if (jobs == 0) jobs = std::max(1U, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(tasks.size()));
+
+  std::vector<std::optional<engine::ScenarioResult>> results(tasks.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex print_mutex;
+  std::optional<harness::Error> setup_error;
+  auto work = [&] {
+    auto worker = make_worker(config);
+    if (!worker) {
+      const std::lock_guard lock(print_mutex);
+      if (!setup_error) setup_error = worker.error();
+      return;
+    }
+    for (std::size_t t = next++; t < tasks.size(); t = next++) {
+      const Task& task = tasks[t];
+      engine::ScenarioResult r = run_one(*worker, programs[task.program], task.version, config);
+      r.file = names[task.program];
+      const std::lock_guard lock(print_mutex);
+      fmt::print("{:<5} {}  {}  {:.1f} ms{}\n", engine::to_string(r.verdict), family(task.version),
+                 r.file, static_cast<double>(r.wall_us) / 1e3,
+                 r.waited_us > 0 ? fmt::format(" (of which {:.1f} ms waiting for timers)",
+                                               static_cast<double>(r.waited_us) / 1e3)
+                                 : "");
+      if (config.verbose) {
+        for (const auto& lane : r.lanes) {
+          fmt::print("    exchange on {}:\n{}", lane.sut, engine::ladder(lane));
+          for (const auto& note : lane.notes) fmt::print("    note: {}\n", note);
+        }
+      }
+      std::fflush(stdout);
+      results[t] = std::move(r);
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(jobs);
+  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(work);
+  for (auto& th : threads) th.join();
+
+  if (setup_error &&
+      std::none_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); })) {
+    fmt::print(stderr, "tcpconform run: cannot drive the kernel: {}\n", setup_error->to_string());
+    return setup_error->missing_privilege ? kExitNoPrivileges : kExitFailures;
+  }
+
+  RunSummary summary;
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  std::size_t known = 0;
+  std::int64_t waited = 0;
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    if (!results[t]) continue;
+    engine::ScenarioResult& r = *results[t];
+    waited += r.waited_us;
+    switch (r.verdict) {
+      case engine::Verdict::kPass: ++passed; break;
+      case engine::Verdict::kKnownDeviation: ++known; break;
+      case engine::Verdict::kFail:
+      case engine::Verdict::kError: {
+        ++failed;
+        fmt::print("\n{} {} ({}): {}\n", engine::to_string(r.verdict), r.file, family(r.version),
+                   r.summary);
+        fmt::print("{}", engine::explain(r));
+        auto repro =
+            write_reproducer(fs::path(config.out_dir) / "repro", programs[tasks[t].program], r);
+        if (repro) {
+          fmt::print("    reproducer: {}\n", repro->string());
+        } else {
+          fmt::print(stderr, "tcpconform run: {}\n", repro.error());
+        }
+        break;
+      }
+    }
+    if (!config.pcap_dir.empty()) {
+      if (auto p = write_pcaps(config.pcap_dir, r); !p) {
+        fmt::print(stderr, "tcpconform run: {}\n", p.error());
+      }
+    }
+    summary.results.push_back(std::move(r));
+  }
+  summary.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  int code = failed > 0 ? kExitFailures : kExitOk;
+  if (!config.json.empty()) {
+    if (auto w = write_json(config.json, summary); !w) {
+      fmt::print(stderr, "tcpconform run: {}\n", w.error());
+      code = kExitBadInput;
+    }
+  }
+  if (!config.junit.empty()) {
+    if (auto w = write_junit(config.junit, summary); !w) {
+      fmt::print(stderr, "tcpconform run: {}\n", w.error());
+      code = kExitBadInput;
+    }
+  }
+  fmt::print(
+      "\n{} passed, {} failed, {} known deviations in {:.2f} s ({:.2f} s waiting for kernel "
+      "timers)\n",
+      passed, failed, known, summary.wall_seconds, static_cast<double>(waited) / 1e6);
+  return code;
+}
+
+void add_common_options(CLI::App* cmd, RunConfig& config) {
+  cmd->add_option("--sut", config.sut, "System under test beside the model: linux or model")
+      ->check(CLI::IsMember({"linux", "model"}))
+      ->capture_default_str();
+  cmd->add_option("--profile", config.profile, "Model profile: linux or rfc9293")
+      ->check(CLI::IsMember({"linux", "rfc9293"}))
+      ->capture_default_str();
+  auto* v4 = cmd->add_flag("--ipv4", config.ipv4, "Run in IPv4 (the default)");
+  auto* v6 = cmd->add_flag("--ipv6", config.ipv6, "Run in IPv6");
+  auto* both = cmd->add_flag("--both", config.both, "Run in IPv4 and IPv6");
+  v4->excludes(v6)->excludes(both);
+  v6->excludes(both);
+  cmd->add_option("--pcap", config.pcap_dir, "Write one capture per scenario and lane to DIR");
+  cmd->add_option("--out", config.out_dir, "Directory for reproducer scripts")
+      ->capture_default_str();
+  cmd->add_flag("--real-time", config.real_time,
+                "Wait out every gap of a script on the kernel, as packetdrill does (by default "
+                "only gaps in which a timer fires are waited)");
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto config = std::make_shared<RunConfig>();
+  auto* cmd = app.add_subcommand(
+      "run",
+      "Run scenarios (packetdrill scripts) against the model and the kernel. With no PATH, the "
+      "bundled corpus.");
+  cmd->add_option("paths", config->paths, "Scenario files or directories (searched for *.pkt)");
+  add_common_options(cmd, *config);
+  cmd->add_option("-j,--jobs", config->jobs,
+                  "Parallel workers, one namespace each (default: cores)");
+  cmd->add_option("--json", config->json, "Write a JSON report to FILE");
+  cmd->add_option("--junit", config->junit, "Write a JUnit XML report to FILE");
+  cmd->add_option("--filter", config->filter, "Only scenarios whose path matches GLOB");
+  cmd->add_flag("-v,--verbose", config->verbose, "Print every exchange and note");
+  cmd->callback([config, &exit_code] { exit_code = run_all(*config); });
+}
+
+void add_replay_command(CLI::App& app, int& exit_code) {
+  auto config = std::make_shared<RunConfig>();
+  auto* cmd = app.add_subcommand("replay", "Run one scenario with a full trace");
+  cmd->add_option("file", config->paths, "The scenario to replay")->required()->expected(1);
+  add_common_options(cmd, *config);
+  cmd->callback([config, &exit_code] {
+    config->verbose = true;
+    config->jobs = 1;
+    exit_code = run_all(*config);
+  });
+}
+
+}  // namespace tcpconform::cli

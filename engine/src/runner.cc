@@ -1,0 +1,175 @@
+// The differential runner: lanes in lockstep, state comparison, verdict and coverage.
+#include "tcpconform/engine/runner.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <optional>
+
+#include "tcpconform/engine/lane.h"
+#include "tcpconform/harness/linux_sut.h"
+
+namespace tcpconform::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool changes_state(const Action& a) {
+  if (const auto* p = std::get_if<PacketSpec>(&a)) return p->direction == Direction::kInbound;
+  return std::holds_alternative<SyscallSpec>(a) || std::holds_alternative<AdvanceTime>(a);
+}
+
+std::string tuple_text(const wire::FourTuple& t) {
+  if (t.remote.port == 0) return fmt::format("{} > *", t.local.to_string());
+  return fmt::format("{} > {}", t.local.to_string(), t.remote.to_string());
+}
+
+// Differences between the model's and the stack's connections, in script space.
+std::vector<FieldDiff> compare_observations(const std::vector<model::ConnectionObservation>& m,
+                                            const std::vector<model::ConnectionObservation>& s) {
+  std::vector<FieldDiff> diffs;
+  auto describe = [](const model::ConnectionObservation* o) {
+    if (o == nullptr) return std::string("(none)");
+    return fmt::format("{} recvq {} sendq {}{}", model::to_string(o->state), o->recv_q, o->send_q,
+                       o->orphan ? " orphan" : "");
+  };
+  auto find = [](const std::vector<model::ConnectionObservation>& v,
+                 const wire::FourTuple& t) -> const model::ConnectionObservation* {
+    for (const auto& o : v) {
+      if (o.tuple == t) return &o;
+    }
+    return nullptr;
+  };
+  auto differs = [](const model::ConnectionObservation& a, const model::ConnectionObservation& b) {
+    return a.state != b.state || a.recv_q != b.recv_q || a.send_q != b.send_q ||
+           a.orphan != b.orphan;
+  };
+  for (const auto& o : m) {
+    const auto* other = find(s, o.tuple);
+    if (other == nullptr || differs(o, *other)) {
+      diffs.push_back({tuple_text(o.tuple), describe(&o), describe(other)});
+    }
+  }
+  for (const auto& o : s) {
+    if (find(m, o.tuple) == nullptr)
+      diffs.push_back({tuple_text(o.tuple), describe(nullptr), describe(&o)});
+  }
+  return diffs;
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "PASS";
+    case Verdict::kFail: return "FAIL";
+    case Verdict::kKnownDeviation: return "KNOWN";
+    case Verdict::kError: return "ERROR";
+  }
+  return "?";
+}
+
+ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
+                            harness::SystemUnderTest* sut, const RunOptions& options) {
+  const auto started = Clock::now();
+  ScenarioResult result;
+  result.file = program.file;
+  result.version = options.version;
+  auto harness_error = [&](const harness::Error& e) {
+    result.verdict = Verdict::kError;
+    result.summary = e.to_string();
+    return result;
+  };
+
+  LaneOptions lane_options;
+  lane_options.version = options.version;
+  lane_options.stack_port = options.stack_port;
+  lane_options.peer_port = options.peer_port;
+
+  if (auto r = model.reset(); !r) return harness_error(r.error());
+  // The model lives in the environment the kernel harness sets up (short FIN-WAIT-2 timeout,
+  // few SYN retries, …), so both see the same settings whether or not a kernel takes part.
+  if (auto r = model.configure(harness::default_linux_settings()); !r) {
+    return harness_error(r.error());
+  }
+  if (sut != nullptr) {
+    if (auto r = sut->reset(); !r) return harness_error(r.error());
+  }
+  Lane model_lane(model, program, lane_options);
+  std::optional<Lane> real_lane;
+  if (sut != nullptr) {
+    LaneOptions real = lane_options;
+    real.real_time = true;
+    real_lane.emplace(*sut, program, real);
+  }
+  if (auto r = model_lane.start(); !r) return harness_error(r.error());
+  if (real_lane) {
+    if (auto r = real_lane->start(); !r) return harness_error(r.error());
+  }
+
+  for (std::size_t i = 0; i < program.steps.size(); ++i) {
+    auto happened = model_lane.reach(i, true);
+    if (!happened) return harness_error(happened.error());
+    if (real_lane) {
+      auto reached = real_lane->reach(i, *happened || options.real_time);
+      if (!reached) return harness_error(reached.error());
+    }
+    if (auto r = model_lane.execute(i); !r) return harness_error(r.error());
+    if (real_lane) {
+      if (auto r = real_lane->execute(i); !r) return harness_error(r.error());
+    }
+    if (model_lane.failed() || (real_lane && real_lane->failed())) break;
+    if (real_lane && changes_state(program.steps[i].action)) {
+      auto mine = model_lane.observe_script_space();
+      if (!mine) return harness_error(mine.error());
+      auto theirs = real_lane->observe_script_space();
+      if (!theirs) return harness_error(theirs.error());
+      auto diffs = compare_observations(*mine, *theirs);
+      if (!diffs.empty()) {
+        Divergence d;
+        d.step = i;
+        d.where = program.steps[i].where;
+        d.what = "the model and the stack disagree on the connections' states";
+        d.diffs = std::move(diffs);
+        model.last_event_rules().for_each([&](model::Rule r) { d.rules.push_back(r); });
+        result.divergence = std::move(d);
+        break;
+      }
+    }
+  }
+  if (!result.divergence) {
+    if (auto r = model_lane.finish(); !r) return harness_error(r.error());
+    if (real_lane) {
+      if (auto r = real_lane->finish(); !r) return harness_error(r.error());
+    }
+  }
+
+  result.lanes.push_back(std::move(model_lane.result()));
+  if (real_lane) result.lanes.push_back(std::move(real_lane->result()));
+  result.rules = model.rules_fired();
+  for (const auto& c : model.state_changes()) result.edges.emplace_back(c.from, c.to);
+
+  bool all_passed = !result.divergence;
+  for (const auto& lane : result.lanes) {
+    all_passed = all_passed && lane.passed;
+    result.waited_us += lane.waited_us;
+  }
+  result.verdict = all_passed ? Verdict::kPass : Verdict::kFail;
+  if (result.divergence) {
+    result.summary = fmt::format("{}:{}: {}", result.divergence->where.file,
+                                 result.divergence->where.line, result.divergence->what);
+  } else {
+    for (const auto& lane : result.lanes) {
+      if (lane.mismatch) {
+        result.summary = fmt::format("{}:{}: {}: {}", lane.mismatch->where.file,
+                                     lane.mismatch->where.line, lane.sut, lane.mismatch->what);
+        break;
+      }
+    }
+  }
+  result.wall_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+  return result;
+}
+
+}  // namespace tcpconform::engine

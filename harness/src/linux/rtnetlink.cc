@@ -1,0 +1,167 @@
+// rtnetlink requests (link up, addresses, routes with TCP metrics) built with libmnl.
+#include "rtnetlink.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include "unique_fd.h"
+
+namespace tcpconform::harness::linux_sut {
+namespace {
+
+constexpr std::size_t kNetlinkBuffer = 8192;
+
+unsigned char family_of(const wire::IpAddress& a) {
+  return a.version == wire::IpVersion::kV4 ? AF_INET : AF_INET6;
+}
+std::uint16_t length_of(const wire::IpAddress& a) {
+  return a.version == wire::IpVersion::kV4 ? 4 : 16;
+}
+
+void put_metrics(nlmsghdr* nlh, const RouteMetrics& m) {
+  nlattr* nest = mnl_attr_nest_start(nlh, RTA_METRICS);
+  if (m.quickack) mnl_attr_put_u32(nlh, RTAX_QUICKACK, 1);
+  if (m.rto_min_ms) {
+    mnl_attr_put_u32(nlh, RTAX_RTO_MIN, *m.rto_min_ms);
+    mnl_attr_put_u32(nlh, RTAX_LOCK, 1U << RTAX_RTO_MIN);
+  }
+  mnl_attr_nest_end(nlh, nest);
+}
+
+}  // namespace
+
+void Rtnl::Closer::operator()(mnl_socket* s) const {
+  mnl_socket_close(s);
+}
+
+Rtnl::Rtnl(Rtnl&&) noexcept = default;
+Rtnl& Rtnl::operator=(Rtnl&&) noexcept = default;
+Rtnl::~Rtnl() = default;
+
+Result<Rtnl> Rtnl::open() {
+  Rtnl r;
+  r.socket_.reset(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
+  if (!r.socket_) return tl::unexpected(os_error("rtnetlink", "cannot open NETLINK_ROUTE"));
+  if (mnl_socket_bind(r.socket_.get(), 0, MNL_SOCKET_AUTOPID) < 0) {
+    return tl::unexpected(os_error("rtnetlink", "cannot bind NETLINK_ROUTE"));
+  }
+  r.portid_ = mnl_socket_get_portid(r.socket_.get());
+  return r;
+}
+
+Result<void> Rtnl::transact(void* message, const char* step) {
+  auto* nlh = static_cast<nlmsghdr*>(message);
+  nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+  nlh->nlmsg_seq = seq_++;
+  if (mnl_socket_sendto(socket_.get(), nlh, nlh->nlmsg_len) < 0) {
+    return tl::unexpected(os_error(step, "rtnetlink send failed"));
+  }
+  std::array<char, kNetlinkBuffer> buffer{};
+  for (;;) {
+    const auto n = mnl_socket_recvfrom(socket_.get(), buffer.data(), buffer.size());
+    if (n < 0) return tl::unexpected(os_error(step, "rtnetlink receive failed"));
+    const int rc = mnl_cb_run(buffer.data(), static_cast<std::size_t>(n), nlh->nlmsg_seq, portid_,
+                              nullptr, nullptr);
+    if (rc == MNL_CB_ERROR) return tl::unexpected(os_error(step, "the kernel refused"));
+    if (rc == MNL_CB_STOP) return {};
+  }
+}
+
+Result<void> Rtnl::link_up(int ifindex) {
+  std::array<char, kNetlinkBuffer> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_NEWLINK;
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = ifindex;
+  ifi->ifi_flags = IFF_UP;
+  ifi->ifi_change = IFF_UP;
+  return transact(nlh, "link up");
+}
+
+Result<void> Rtnl::add_address(int ifindex, const wire::IpAddress& address, std::uint8_t prefix) {
+  std::array<char, kNetlinkBuffer> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_NEWADDR;
+  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+  ifa->ifa_family = family_of(address);
+  ifa->ifa_prefixlen = prefix;
+  ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+  ifa->ifa_index = static_cast<unsigned>(ifindex);
+  mnl_attr_put(nlh, IFA_LOCAL, length_of(address), address.bytes.data());
+  mnl_attr_put(nlh, IFA_ADDRESS, length_of(address), address.bytes.data());
+  mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD | IFA_F_NOPREFIXROUTE);
+  return transact(nlh, "add address");
+}
+
+Result<void> Rtnl::replace_subnet_route(int ifindex, const wire::IpAddress& dst,
+                                        std::uint8_t prefix, const RouteMetrics& m) {
+  std::array<char, kNetlinkBuffer> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_NEWROUTE;
+  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = family_of(dst);
+  rtm->rtm_dst_len = prefix;
+  rtm->rtm_table = RT_TABLE_MAIN;
+  rtm->rtm_protocol = RTPROT_STATIC;
+  rtm->rtm_scope = RT_SCOPE_LINK;
+  rtm->rtm_type = RTN_UNICAST;
+  mnl_attr_put(nlh, RTA_DST, length_of(dst), dst.bytes.data());
+  mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(ifindex));
+  put_metrics(nlh, m);
+  return transact(nlh, "route");
+}
+
+Result<void> Rtnl::replace_local_route(int ifindex, const wire::IpAddress& address,
+                                       const RouteMetrics& m) {
+  std::array<char, kNetlinkBuffer> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_NEWROUTE;
+  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = family_of(address);
+  rtm->rtm_dst_len = static_cast<unsigned char>(length_of(address) * 8);
+  rtm->rtm_table = RT_TABLE_LOCAL;
+  rtm->rtm_protocol = RTPROT_KERNEL;
+  rtm->rtm_scope = RT_SCOPE_HOST;
+  rtm->rtm_type = RTN_LOCAL;
+  mnl_attr_put(nlh, RTA_DST, length_of(address), address.bytes.data());
+  mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(ifindex));
+  if (address.version == wire::IpVersion::kV4) {
+    mnl_attr_put(nlh, RTA_PREFSRC, 4, address.bytes.data());
+  }
+  put_metrics(nlh, m);
+  return transact(nlh, "local route");
+}
+
+Result<void> Rtnl::delete_local_route_v6(const wire::IpAddress& address) {
+  std::array<char, kNetlinkBuffer> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_DELROUTE;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = AF_INET6;
+  rtm->rtm_dst_len = 128;
+  rtm->rtm_table = RT_TABLE_LOCAL;
+  rtm->rtm_type = RTN_LOCAL;
+  mnl_attr_put(nlh, RTA_DST, 16, address.bytes.data());
+  const std::uint32_t length = nlh->nlmsg_len;
+  for (int attempt = 0; attempt < 10000; ++attempt) {
+    auto r = transact(nlh, "delete local route");
+    if (r || r.error().os_error != ESRCH) return r;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    nlh->nlmsg_len = length;
+  }
+  return tl::unexpected(Error{"delete local route", "addrconf never made the IPv6 local route"});
+}
+
+}  // namespace tcpconform::harness::linux_sut

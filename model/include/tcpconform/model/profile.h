@@ -1,0 +1,142 @@
+// Stack behaviour profiles as data: every place where RFC 9293 and Linux differ is a named field.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "tcpconform/model/time.h"
+
+namespace tcpconform::model {
+
+// Each field names the catalog rule it implements; Linux values name the kernel function or sysctl
+// they follow. The model's code tests these fields and never forks on the profile's name.
+struct Profile {
+  std::string_view name = "rfc9293";
+
+  // --- Passive open -----------------------------------------------------------------------------
+  // R160: a SYN to a listener creates a request socket (Linux tcp_conn_request / tcp_check_req);
+  // SYN-RECEIVED segments follow tcp_check_req (R161, R162, R163) instead of §3.10.7.4.
+  bool request_sockets = false;
+  // R167: LISTEN + SYN with FIN is dropped (Linux tcp_rcv_state_process, case TCP_LISTEN).
+  bool listen_drops_syn_fin = false;
+  // R47: data on a SYN or SYN,ACK is discarded rather than buffered (Linux without TCP Fast Open:
+  // tcp_conn_request keeps no payload; tcp_rcv_synsent_state_process acks only the SYN).
+  bool syn_data_discarded = false;
+  // R164a: the final ACK is answered with RST, not dropped, when the accept queue is full
+  // (sysctl tcp_abort_on_overflow, default 0).
+  bool abort_on_overflow = false;
+  // R164a: cap on listen() backlogs (sysctl net.core.somaxconn, default 4096).
+  int somaxconn = 4096;
+  // R101/R104 vs R165: connect() on a listener turns it active (RFC) or fails EISCONN (Linux
+  // __inet_stream_connect: sk_state != TCP_CLOSE).
+  bool listen_can_connect = true;
+
+  // --- SYN-SENT -----------------------------------------------------------------------------------
+  // R166: a SYN,ACK whose TSecr is not within [first SYN's TSval, now] is answered with RST
+  // (Linux tcp_rcv_synsent_state_process, LINUX_MIB_PAWSACTIVEREJECTED).
+  bool synsent_checks_tsecr = false;
+
+  // --- Synchronized states ----------------------------------------------------------------------
+  // R70 (order): a segment with none of ACK/RST/SYN is dropped before the sequence check, so an
+  // out-of-window ACK-less segment draws nothing (Linux tcp_rcv_established/tcp_rcv_state_process).
+  bool drop_ackless_before_seq_check = false;
+  // R51 variant: Linux tcp_sequence() accepts SEG.SEQ up to and including RCV.NXT+RCV.WND and
+  // any segment whose end reaches RCV.NXT (data already received then draws an ACK in step 7).
+  bool linux_sequence_check = false;
+  // R150 vs R178: drop non-RST segments without TSopt on a timestamp connection (RFC 7323 §3.2).
+  bool drop_segments_without_ts = true;
+  // R173: also accept a RST at RCV.NXT-1 after a FIN was received (Linux tcp_reset_check).
+  bool rst_accepts_rcv_nxt_minus_one_after_fin = false;
+  // R27: SYN-RECEIVED (active side) accepts the crossing SYN,ACK (seq+1 == RCV.NXT, ack ==
+  // SND.NXT) without a challenge ACK (Linux tcp_validate_incoming). The RFC profile reaches the
+  // same result by trimming the old SYN (§3.10.7.4 intro).
+  bool sim_open_synack_exempt = true;
+  // R66: an in-window SYN in passive SYN-RECEIVED returns the connection to LISTEN (RFC 9293).
+  // When false the SYN gets a challenge ACK like any synchronized state (R67).
+  bool syn_in_passive_syn_received_resets = true;
+  // R71/R134 vs R173: the lower bound of acceptable ACKs is SND.UNA - min(MAX.SND.WND,
+  // bytes_acked) (Linux tcp_ack, "RFC 5961 5.2") instead of SND.UNA - MAX.SND.WND.
+  bool old_ack_bound_uses_bytes_acked = false;
+  // R73/R172: an ACK above SND.NXT draws a bare ACK (RFC 9293; Linux 6.18 measured). When false
+  // the segment is dropped silently (older Linux, SKB_DROP_REASON_TCP_ACK_UNSENT_DATA).
+  bool ack_above_snd_nxt_acks = true;
+  // R168/R130: data reaching a FIN-WAIT-1/2 socket whose receive side is shut down is answered
+  // with RST and the connection dies (Linux tcp_rcv_state_process, LINUX_MIB_TCPABORTONDATA).
+  bool reset_on_data_after_rcv_shutdown = false;
+  // R55: out-of-order segments inside the window are kept and delivered when the gap fills.
+  bool queue_out_of_order = false;
+
+  // --- Rate limits --------------------------------------------------------------------------------
+  // R133/R174: minimum interval between challenge ACKs and out-of-window duplicate ACKs for
+  // segments without data, per connection (Linux tcp_oow_rate_limited, sysctl
+  // tcp_invalid_ratelimit = 500 ms). Zero: no limit.
+  Duration oow_ack_interval = Duration{0};
+
+  // --- Close ----------------------------------------------------------------------------------------
+  // R130/R168: close() with unread received data sends RST and goes to CLOSED (Linux tcp_close,
+  // data_was_unread; RFC 2525 §2.17). The RFC profile treats this switch as [OPT] and keeps it off.
+  bool half_duplex_close_rst = false;
+  // R168: closing a listener resets its established, not yet accepted children (Linux
+  // inet_csk_listen_stop → tcp_disconnect).
+  bool listener_close_resets_children = false;
+  // R169: an orphaned FIN-WAIT-2 connection dies after fin_timeout (Linux tcp_fin_timeout,
+  // per-socket TCP_LINGER2; the connection then lives as a TIME-WAIT mini-socket of substate
+  // FIN_WAIT2, tcp_time_wait()). The RFC has no such timeout.
+  bool fin_wait2_orphan_timeout = false;
+  Duration fin_timeout = std::chrono::seconds{60};  // R169: sysctl net.ipv4.tcp_fin_timeout
+  // R24/R120d: an abort's RST also carries ACK = RCV.NXT (Linux tcp_send_active_reset sends
+  // RST,ACK); the RFC sends <SEQ=SND.NXT><CTL=RST>.
+  bool abort_rst_carries_ack = false;
+  // R177: CLOSE-WAIT + RST reports EPIPE instead of ECONNRESET (Linux tcp_reset errno switch).
+  bool close_wait_reset_epipe = false;
+
+  // --- TIME-WAIT -------------------------------------------------------------------------------------
+  // R122 vs R175: TIME-WAIT length; 2×MSL (MSL 2 min → 4 min) or Linux's fixed TCP_TIMEWAIT_LEN.
+  Duration time_wait = std::chrono::minutes{4};
+  // R121 vs R171: an acceptable RST in TIME-WAIT is ignored (RFC 1337) or kills it (Linux
+  // tcp_timewait_state_process with sysctl tcp_rfc1337 = 0).
+  bool rfc1337 = true;
+  // R175: an acceptable bare ACK in TIME-WAIT re-arms the timer (Linux inet_twsk_reschedule);
+  // the RFC re-arms only on a FIN retransmission (R79a, R123).
+  bool time_wait_ack_restarts_timer = false;
+  // R124/R176: a reopening SYN in TIME-WAIT gets ISS = old SND.NXT + this offset (Linux
+  // tcp_timewait_state_process: tw_snd_nxt + 65535 + 2); satisfies R124(a) in both profiles.
+  std::uint32_t time_wait_reopen_isn_offset = 65537;
+  // R126 vs R176: with timestamps, a SYN in TIME-WAIT reopens only when its TSval is newer
+  // (RFC 6191); Linux also accepts it when SEG.SEQ is above RCV.NXT.
+  bool time_wait_reopen_by_seq_with_ts = false;
+
+  // --- Timers ---------------------------------------------------------------------------------------
+  // R136/R170: initial, minimum and maximum retransmission timeouts (RFC 6298: 1 s, 1 s, ≥ 60 s;
+  // Linux TCP_TIMEOUT_INIT 1 s, TCP_RTO_MIN 200 ms, TCP_RTO_MAX 120 s).
+  Duration rto_initial = std::chrono::seconds{1};
+  Duration rto_min = std::chrono::seconds{1};
+  Duration rto_max = std::chrono::seconds{60};
+  // R136: Linux tcp_rtt_estimator floors RTTVAR at rto_min, so RTO = SRTT + max(rto_min, 4·RTTVAR);
+  // RFC 6298 computes SRTT + max(G, 4·RTTVAR) and then applies the minimum.
+  bool rto_min_floors_variance = false;
+  // R138/R170: SYN retransmissions before giving up (Linux tcp_syn_retries = 6 → ~127 s).
+  // RFC 1122: R2 for a SYN ≥ 3 min, i.e. 7 retransmissions with a 1 s initial RTO (255 s).
+  int syn_retries = 7;
+  // R138/R170: SYN,ACK retransmissions of a passive open (Linux tcp_synack_retries = 5).
+  int synack_retries = 7;
+  // R138/R170: give up on data after this long since the first unacknowledged retransmission
+  // (RFC 1122 R2 ≥ 100 s; Linux tcp_retries2 = 15 → 924.6 s with TCP_RTO_MIN 200 ms).
+  Duration data_give_up = std::chrono::seconds{100};
+  // R179 vs R139b: zero-window probes carry SEQ=SND.UNA-1 and no data (Linux tcp_xmit_probe_skb)
+  // rather than one byte of new data.
+  bool zero_window_probe_old_seq = false;
+  // Initial congestion window in segments (RFC 5681 IW ≈ 3; Linux TCP_INIT_CWND = 10).
+  std::uint32_t initial_cwnd = 3;
+
+  // --- Observation ----------------------------------------------------------------------------------
+  // Recv-Q counts a received, not yet read FIN as one byte (Linux: rcv_nxt - copied_seq).
+  bool recv_q_counts_fin = false;
+};
+
+// RFC 9293 with RFC 5961, RFC 1337 and RFC 6191: the catalog's [MODEL] rules.
+Profile rfc9293_profile();
+// Documented Linux behaviour (the catalog's [LINUX] rules, default sysctls of Linux 6.x).
+Profile linux_profile();
+
+}  // namespace tcpconform::model

@@ -1,0 +1,117 @@
+// The transmission control block of RFC 9293 §3.3.1, plus the bookkeeping a socket stack keeps.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "tcpconform/model/state.h"
+#include "tcpconform/model/time.h"
+#include "tcpconform/wire/address.h"
+#include "tcpconform/wire/seqnum.h"
+
+namespace tcpconform::model {
+
+using wire::SeqLen;
+using wire::SeqNum;
+
+// A range [begin, end) of received out-of-order sequence space (R55); payloads are not stored.
+struct SeqRange {
+  SeqNum begin;
+  SeqNum end;
+  friend bool operator==(const SeqRange&, const SeqRange&) = default;
+};
+
+// One connection. Field names follow RFC 9293 (snd_una is SND.UNA). The model never stores
+// payload bytes: queues are sequence ranges and byte counts, and emitted payloads are zeros.
+struct Tcb {
+  State state = State::kClosed;
+  wire::FourTuple tuple;  // local, remote
+
+  // Send sequence variables (RFC 9293 §3.3.1).
+  SeqNum snd_una;
+  SeqNum snd_nxt;
+  std::uint32_t snd_wnd = 0;  // bytes (already scaled)
+  SeqNum snd_up;
+  SeqNum snd_wl1;
+  SeqNum snd_wl2;
+  SeqNum iss;
+  std::uint32_t max_snd_wnd = 0;  // the largest window the peer ever offered (RFC 5961 §5.2)
+  // Receive sequence variables.
+  SeqNum rcv_nxt;
+  std::uint32_t rcv_wnd = 0;  // bytes currently offered
+  std::uint32_t rcv_wnd_init = 0;  // the window offered on our SYN (the model never grows it)
+  SeqNum rcv_adv;                  // right edge of the window last advertised (R82)
+  bool rcv_adv_valid = false;
+  SeqNum rcv_up;
+  SeqNum irs;
+
+  // Queues, Linux-style: everything the application queued ends at write_seq (SYN and FIN
+  // included), so Send-Q = write_seq - snd_una; the application has read up to copied_seq, so
+  // Recv-Q = rcv_nxt - copied_seq (minus one for an unread FIN unless the profile counts it).
+  SeqNum write_seq;
+  SeqNum copied_seq;
+  SeqNum snd_rtx;  // next sequence number to retransmit after a timeout (go-back-N), ≤ snd_nxt
+  SeqNum snd_sml;  // end of the last small segment sent (Nagle, Minshall variant)
+  std::uint64_t bytes_acked = 0;  // Linux tp->bytes_acked (R173 old-ACK bound)
+  std::uint32_t cwnd = 0;         // congestion window, segments
+  std::uint32_t rcv_buffer = 0;   // receive buffer size, bytes
+  std::array<SeqRange, 4> ooo{};  // out-of-order ranges held (R55)
+  std::uint8_t ooo_count = 0;
+
+  // Control bits the application or the peer have set.
+  bool fin_queued = false;    // the application closed its send side; FIN at write_seq - 1
+  bool fin_sent = false;      // the FIN has been transmitted at least once
+  bool fin_received = false;  // the peer's FIN has been accepted (rcv_nxt covers it)
+  bool rd_shutdown = false;   // the application can no longer read (shutdown RD or close)
+  bool orphan = false;        // closed by the application, still alive in the stack
+  bool passive = false;       // opened by a listener (SYN-RECEIVED entered from LISTEN)
+  bool request_socket = false;  // Linux: still a request mini-socket (R160)
+  bool fw2_minisock = false;    // Linux: orphaned FIN-WAIT-2 held as a TIME-WAIT mini-socket (R169)
+
+  // Options negotiated on the SYNs.
+  bool ts_ok = false;
+  bool sack_ok = false;
+  bool wscale_ok = false;
+  std::uint8_t snd_wscale = 0;  // the peer's shift: applied to windows we receive
+  std::uint8_t rcv_wscale = 0;  // our shift: applied to windows we send
+  std::uint16_t snd_mss = 536;  // largest payload we send
+  std::uint32_t ts_offset = 0;  // our timestamp clock offset (Linux: per connection)
+  std::uint32_t ts_recent = 0;  // TS.Recent (RFC 7323)
+  bool ts_recent_valid = false;
+  TimePoint ts_recent_stamp{0};
+  SeqNum last_ack_sent;  // Last.ACK.sent (RFC 7323 §4.3)
+  std::uint32_t syn_tsval = 0;  // TSval of our first SYN (R166)
+
+  // Timers (virtual time; kNever when not armed).
+  TimePoint rtx_deadline = kNever;      // retransmission (R136) or zero-window probe (R139b)
+  TimePoint timewait_deadline = kNever;  // TIME-WAIT (R122/R175) or FIN-WAIT-2 orphan (R169)
+  Duration rto{0};
+  Duration srtt{0};
+  Duration rttvar{0};
+  bool rtt_valid = false;
+  bool rtt_timing = false;  // one segment is being timed (Karn: cleared on retransmission)
+  SeqNum rtt_seq;
+  TimePoint rtt_start{0};
+  int retransmits = 0;
+  TimePoint first_retransmit{0};   // when the oldest unacknowledged segment was first resent
+  TimePoint oldest_unacked_sent{0};  // for the user timeout (R139)
+  bool probing = false;              // rtx_deadline is a zero-window probe timer
+  TimePoint last_oow_ack{0};         // R133/R174 rate limit
+  bool oow_ack_sent = false;
+
+  // Socket options that outlive the descriptor (orphans still obey them).
+  std::int64_t user_timeout_ms = 0;  // TCP_USER_TIMEOUT (R139, R170)
+  int linger2 = 0;                   // TCP_LINGER2 seconds; -1 = reset at once (R169)
+  bool nodelay = false;              // TCP_NODELAY
+
+  // Ownership.
+  int socket = -1;    // index of the owning socket object; -1 for request sockets
+  int listener = -1;  // index of the listener that created it (passive open)
+  std::uint64_t serial = 0;  // creation order
+
+  // A one-line dump for invariant failures and debugging.
+  [[nodiscard]] std::string to_string() const;
+};
+
+}  // namespace tcpconform::model

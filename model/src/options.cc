@@ -1,0 +1,46 @@
+// Option negotiation on the SYNs (RFC 9293 §3.7.1, RFC 7323, RFC 2018) and the PAWS test.
+#include <algorithm>
+
+#include "tcpconform/model/endpoint.h"
+
+namespace tcpconform::model {
+
+namespace opt = wire::option;
+
+// Called with the peer's SYN (passive) or SYN,ACK (active). Our own offer is `choices_` for an
+// active open; a passive open offers whatever the peer offered.
+void Endpoint::negotiate_options(Tcb& t, const wire::Segment& syn) {
+  const bool v4 = t.tuple.local.address.version == wire::IpVersion::kV4;
+  const std::uint16_t our_mss = v4 ? choices_.mss_v4 : choices_.mss_v6;
+  const auto* mss = syn.find_option<opt::Mss>();
+  // RFC 9293 §3.7.1: without the option the peer's MSS is 536 (IPv4) / 1220 (IPv6).
+  const std::uint16_t peer_mss = mss != nullptr ? mss->value : (v4 ? 536 : 1220);
+  const auto* ts = syn.find_option<opt::Timestamp>();
+  const auto* ws = syn.find_option<opt::WindowScale>();
+  const bool sack = syn.find_option<opt::SackPermitted>() != nullptr;
+  t.ts_ok = choices_.timestamps && ts != nullptr;
+  t.sack_ok = choices_.sack && sack;
+  t.wscale_ok = choices_.window_scaling && ws != nullptr;
+  t.snd_wscale = t.wscale_ok ? std::min<std::uint8_t>(ws->shift, 14) : 0;
+  t.rcv_wscale = t.wscale_ok ? choices_.wscale : 0;
+  if (t.ts_ok) {
+    t.ts_recent = ts->val;
+    t.ts_recent_valid = true;
+    t.ts_recent_stamp = now_;
+  }
+  std::uint16_t m = std::min(peer_mss, our_mss);
+  if (t.ts_ok) m = static_cast<std::uint16_t>(m - 12);  // the timestamp option's room
+  t.snd_mss = std::max<std::uint16_t>(m, 8);
+}
+
+// RFC 7323 §5.3 (R151): SEG.TSval older than TS.Recent on a non-RST segment is unacceptable.
+// R153: TS.Recent older than 24 days is no longer valid.
+bool Endpoint::paws_reject(const Tcb& t, const wire::Segment& seg) const {
+  if (!t.ts_ok || !t.ts_recent_valid || seg.flags.has(wire::Flag::kRst)) return false;
+  const auto* ts = seg.find_option<opt::Timestamp>();
+  if (ts == nullptr) return false;
+  if (now_ - t.ts_recent_stamp > std::chrono::hours{24 * 24}) return false;
+  return static_cast<std::int32_t>(ts->val - t.ts_recent) < 0;
+}
+
+}  // namespace tcpconform::model

@@ -1,0 +1,255 @@
+// Building and sending segments: SYNs, ACKs, RSTs, data and FIN under window, cwnd and Nagle.
+#include <algorithm>
+
+#include "tcpconform/model/endpoint.h"
+
+namespace tcpconform::model {
+
+using wire::Flag;
+using wire::Flags;
+namespace opt = wire::option;
+
+std::uint16_t Endpoint::window_field(const Tcb& t) const {
+  std::uint32_t w = t.rcv_wnd;
+  if (t.wscale_ok && t.rcv_wscale > 0) {
+    // Linux __tcp_select_window rounds the scaled window up to the scale's granularity.
+    const std::uint32_t unit = 1U << t.rcv_wscale;
+    w = (w + unit - 1) / unit;
+  }
+  return static_cast<std::uint16_t>(std::min<std::uint32_t>(w, 65535U));
+}
+
+// R82: the window is the free receive buffer, but its right edge never moves left.
+void Endpoint::update_rcv_wnd(Tcb& t) {
+  const std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
+  const std::uint32_t free_space = t.rcv_buffer > unread ? t.rcv_buffer - unread : 0;
+  // The window never grows beyond the one first offered (no autotuning in the model).
+  std::uint32_t wanted = std::min(free_space, t.rcv_wnd_init);
+  if (t.rcv_adv_valid && wire::lt(t.rcv_nxt + SeqLen{wanted}, t.rcv_adv) &&
+      wire::le(t.rcv_nxt, t.rcv_adv)) {
+    wanted = (t.rcv_adv - t.rcv_nxt).value;
+  }
+  t.rcv_wnd = wanted;
+}
+
+// Every segment advertises the current window; its right edge is remembered (R82).
+wire::Segment& Endpoint::emit(Tcb& t, Flags flags, SeqNum seq, std::uint32_t payload) {
+  update_rcv_wnd(t);
+  t.rcv_adv = t.rcv_nxt + SeqLen{t.rcv_wnd};
+  t.rcv_adv_valid = true;
+  wire::Segment& s = out_->segments.push();
+  s.src = t.tuple.local.address;
+  s.dst = t.tuple.remote.address;
+  s.sport = t.tuple.local.port;
+  s.dport = t.tuple.remote.port;
+  s.seq = seq;
+  s.ack = flags.has(Flag::kAck) ? t.rcv_nxt : SeqNum{0};
+  s.flags = flags;
+  s.window = window_field(t);
+  if (payload > 0) s.payload.resize(payload, 0);
+  if (t.ts_ok && !flags.has(Flag::kSyn)) {
+    fire(Rule::R154);  // TSecr echoes TS.Recent
+    s.options.emplace_back(opt::Nop{});
+    s.options.emplace_back(opt::Nop{});
+    s.options.emplace_back(opt::Timestamp{ts_now(t), t.ts_recent_valid ? t.ts_recent : 0U});
+  }
+  return s;
+}
+
+void Endpoint::emit_ack(Tcb& t) {
+  emit(t, wire::kAck, t.snd_nxt, 0);
+  t.last_ack_sent = t.rcv_nxt;
+}
+
+// The SYN (active) or SYN,ACK (passive, simultaneous open) at ISS, with options in Linux's order
+// (tcp_options_write): MSS, SACK-permitted + TS, NOP + window scale.
+void Endpoint::emit_syn(Tcb& t, bool with_ack) {
+  const Flags flags = with_ack ? wire::kSynAck : wire::kSyn;
+  wire::Segment& s = out_->segments.push();
+  s.src = t.tuple.local.address;
+  s.dst = t.tuple.remote.address;
+  s.sport = t.tuple.local.port;
+  s.dport = t.tuple.remote.port;
+  s.seq = t.iss;
+  s.ack = with_ack ? t.rcv_nxt : SeqNum{0};
+  s.flags = flags;
+  s.window = static_cast<std::uint16_t>(std::min<std::uint32_t>(t.rcv_wnd, 65535U));
+  const std::uint16_t mss = t.tuple.local.address.version == wire::IpVersion::kV4
+                                ? choices_.mss_v4
+                                : choices_.mss_v6;
+  s.options.emplace_back(opt::Mss{mss});
+  const bool ts = with_ack ? t.ts_ok : choices_.timestamps;
+  const bool sack = with_ack ? t.sack_ok : choices_.sack;
+  const bool ws = with_ack ? t.wscale_ok : choices_.window_scaling;
+  if (ts) {
+    if (sack) {
+      s.options.emplace_back(opt::SackPermitted{});
+    } else {
+      s.options.emplace_back(opt::Nop{});
+      s.options.emplace_back(opt::Nop{});
+    }
+    s.options.emplace_back(opt::Timestamp{ts_now(t), with_ack ? t.ts_recent : 0U});
+  } else if (sack) {
+    s.options.emplace_back(opt::Nop{});
+    s.options.emplace_back(opt::Nop{});
+    s.options.emplace_back(opt::SackPermitted{});
+  }
+  if (ws) {
+    s.options.emplace_back(opt::Nop{});
+    s.options.emplace_back(opt::WindowScale{choices_.wscale});
+  }
+  t.last_ack_sent = t.rcv_nxt;
+}
+
+// Reset generation for a segment that reached no TCB (RFC 9293 §3.5.2 group 1, R32, R33).
+void Endpoint::emit_rst_for(const wire::Segment& seg) {
+  wire::Segment& s = out_->segments.push();
+  s.src = seg.dst;
+  s.dst = seg.src;
+  s.sport = seg.dport;
+  s.dport = seg.sport;
+  s.window = 0;
+  if (seg.flags.has(Flag::kAck)) {
+    s.seq = seg.ack;  // <SEQ=SEG.ACK><CTL=RST>
+    s.ack = SeqNum{0};
+    s.flags = wire::kRst;
+  } else {
+    s.seq = SeqNum{0};  // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+    s.ack = seg.seq + seg.seg_len();
+    s.flags = wire::kRstAck;
+  }
+}
+
+// An abort's RST: <SEQ=SND.NXT><CTL=RST> (R24, R120d); RST,ACK in the Linux profile.
+void Endpoint::emit_rst_from(Tcb& t) {
+  const Flags flags = profile_.abort_rst_carries_ack ? wire::kRstAck : wire::kRst;
+  wire::Segment& s = emit(t, flags, t.snd_nxt, 0);
+  if (!profile_.abort_rst_carries_ack) s.options.clear();
+}
+
+// R133/R174: one ACK per interval for segments that carry no data (Linux tcp_oow_rate_limited).
+bool Endpoint::oow_rate_limited(Tcb& t, const wire::Segment& seg) {
+  if (profile_.oow_ack_interval.count() == 0) return false;
+  if (!seg.payload.empty() && !seg.flags.has(Flag::kSyn)) return false;
+  if (seg.flags.has(Flag::kFin) && !seg.flags.has(Flag::kSyn)) return false;
+  if (t.oow_ack_sent && now_ - t.last_oow_ack < profile_.oow_ack_interval) {
+    fire(Rule::R174);
+    return true;
+  }
+  t.oow_ack_sent = true;
+  t.last_oow_ack = now_;
+  return false;
+}
+
+// A challenge ACK is a plain bare ACK that changes no variable (R133, R135).
+void Endpoint::send_challenge_ack(Tcb& t, const wire::Segment& seg) {
+  fire(Rule::R135);
+  if (oow_rate_limited(t, seg)) return;
+  fire(Rule::R133);
+  emit(t, wire::kAck, t.snd_nxt, 0);
+}
+
+void Endpoint::arm_rtx(Tcb& t) {
+  if (t.rtx_deadline == kNever || t.probing) {
+    t.probing = false;
+    t.rtx_deadline = now_ + t.rto;
+  }
+}
+
+// Sends what the window, the congestion window and Nagle allow: first segments to retransmit
+// after a timeout (snd_rtx < snd_nxt), then new data, then the FIN (R13, R20, R117, R119).
+void Endpoint::output(int index) {
+  Tcb& t = tcbs_[static_cast<std::size_t>(index)];
+  switch (t.state) {
+    case State::kEstablished:
+    case State::kCloseWait:
+    case State::kFinWait1:
+    case State::kClosing:
+    case State::kLastAck: break;
+    case State::kClosed:
+    case State::kListen:
+    case State::kSynSent:
+    case State::kSynReceived:
+    case State::kFinWait2:
+    case State::kTimeWait: return;
+  }
+  const bool nodelay = t.nodelay;
+  const std::uint32_t mss = t.snd_mss;
+  const SeqNum data_end = t.fin_queued ? t.write_seq - SeqLen{1} : t.write_seq;
+  const SeqNum wnd_end = t.snd_una + SeqLen{t.snd_wnd};
+  const auto cwnd_bytes = static_cast<std::uint64_t>(t.cwnd) * mss;
+  bool sent = false;
+  // Go-back-N retransmission of what a timeout marked lost.
+  while (wire::lt(t.snd_rtx, t.snd_nxt)) {
+    if ((t.snd_rtx - t.snd_una).value >= cwnd_bytes) break;
+    const std::uint32_t left = (wire::lt(t.snd_rtx, data_end) ? (data_end - t.snd_rtx).value : 0U);
+    const std::uint32_t len = std::min(left, mss);
+    const bool fin = t.fin_sent && t.snd_rtx + SeqLen{len} == data_end;
+    Flags flags = wire::kAck;
+    if (fin) flags = flags | wire::kFin;
+    if (len > 0 && t.snd_rtx + SeqLen{len} == data_end) flags = flags | wire::kPsh;
+    emit(t, flags, t.snd_rtx, len);
+    t.last_ack_sent = t.rcv_nxt;
+    t.snd_rtx = t.snd_rtx + SeqLen{len + (fin ? 1U : 0U)};
+    sent = true;
+    fire(Rule::R136);
+  }
+  for (;;) {
+    if (wire::lt(t.snd_nxt, data_end)) {
+      const std::uint32_t remaining = (data_end - t.snd_nxt).value;
+      const std::uint32_t usable =
+          wire::lt(t.snd_nxt, wnd_end) ? (wnd_end - t.snd_nxt).value : 0U;
+      const std::uint32_t len = std::min({mss, remaining, usable});
+      if (len == 0) break;
+      if ((t.snd_nxt - t.snd_una).value >= cwnd_bytes) break;
+      // Nagle, Minshall's variant (Linux tcp_nagle_check): hold a small segment while an
+      // earlier small segment is unacknowledged.
+      if (len < mss && !nodelay && wire::lt(t.snd_una, t.snd_sml) &&
+          wire::le(t.snd_sml, t.snd_nxt)) {
+        break;
+      }
+      const bool last = t.snd_nxt + SeqLen{len} == data_end;
+      const bool fin = last && t.fin_queued && !t.fin_sent;
+      Flags flags = wire::kAck;
+      if (last) flags = flags | wire::kPsh;
+      if (fin) flags = flags | wire::kFin;
+      emit(t, flags, t.snd_nxt, len);
+      t.last_ack_sent = t.rcv_nxt;
+      if (!t.rtt_timing) {
+        t.rtt_timing = true;
+        t.rtt_seq = t.snd_nxt + SeqLen{len};
+        t.rtt_start = now_;
+      }
+      if (t.snd_nxt == t.snd_una) t.oldest_unacked_sent = now_;
+      t.snd_nxt = t.snd_nxt + SeqLen{len + (fin ? 1U : 0U)};
+      t.snd_rtx = t.snd_nxt;
+      if (fin) t.fin_sent = true;
+      if (len < mss) t.snd_sml = t.snd_nxt;
+      fire(Rule::R106);
+      sent = true;
+      continue;
+    }
+    // The FIN must fit the peer's window too (Linux tcp_snd_wnd_test).
+    if (t.fin_queued && !t.fin_sent && t.snd_nxt == data_end &&
+        !wire::gt(t.snd_nxt + SeqLen{1}, wnd_end)) {
+      emit(t, wire::kFinAck, t.snd_nxt, 0);
+      t.last_ack_sent = t.rcv_nxt;
+      if (t.snd_nxt == t.snd_una) t.oldest_unacked_sent = now_;
+      t.snd_nxt = t.snd_nxt + SeqLen{1};
+      t.snd_rtx = t.snd_nxt;
+      t.fin_sent = true;
+      sent = true;
+    }
+    break;
+  }
+  if (sent) {
+    arm_rtx(t);
+  } else if (t.snd_una == t.snd_nxt && t.snd_wnd == 0 && t.rtx_deadline == kNever &&
+             (wire::lt(t.snd_nxt, data_end) || (t.fin_queued && !t.fin_sent))) {
+    // R139b: zero window with data queued and nothing in flight → persist timer.
+    t.probing = true;
+    t.rtx_deadline = now_ + t.rto;
+  }
+}
+
+}  // namespace tcpconform::model

@@ -1,0 +1,552 @@
+// SYN-RECEIVED and the synchronized states: RFC 9293 §3.10.7.4, steps 1–8 in order, with RFC 5961.
+#include <algorithm>
+#include <cerrno>
+
+#include "tcpconform/model/endpoint.h"
+
+namespace tcpconform::model {
+
+using wire::Flag;
+
+namespace {
+
+// R51: the acceptability table (RCV.WND is the window currently offered).
+bool rfc_acceptable(SeqNum seq, std::uint32_t len, SeqNum rcv_nxt, std::uint32_t wnd) {
+  if (len == 0) {
+    if (wnd == 0) return seq == rcv_nxt;
+    return wire::in_window(seq, rcv_nxt, SeqLen{wnd});
+  }
+  if (wnd == 0) return false;
+  return wire::in_window(seq, rcv_nxt, SeqLen{wnd}) ||
+         wire::in_window(seq + SeqLen{len - 1}, rcv_nxt, SeqLen{wnd});
+}
+
+// Linux tcp_sequence(): not entirely before RCV.NXT (rcv_wup) and not beyond the right edge.
+bool linux_acceptable(SeqNum seq, std::uint32_t len, SeqNum rcv_nxt, std::uint32_t wnd) {
+  const SeqNum end = seq + SeqLen{len};
+  if (wire::lt(end, rcv_nxt)) return false;
+  return !wire::gt(seq, rcv_nxt + SeqLen{wnd});
+}
+
+}  // namespace
+
+// R173: Linux tcp_reset_check() also accepts a RST at RCV.NXT-1 once the peer's FIN is in.
+bool Endpoint::rst_after_fin_exception(const Tcb& t, const wire::Segment& seg) const {
+  return profile_.rst_accepts_rcv_nxt_minus_one_after_fin && t.fin_received &&
+         seg.seq + SeqLen{1} == t.rcv_nxt &&
+         (t.state == State::kCloseWait || t.state == State::kLastAck ||
+          t.state == State::kClosing);
+}
+
+void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
+  Tcb& t = tcbs_[static_cast<std::size_t>(index)];
+  const bool ack = seg.flags.has(Flag::kAck);
+  const bool rst = seg.flags.has(Flag::kRst);
+  bool syn = seg.flags.has(Flag::kSyn);
+  bool fin = seg.flags.has(Flag::kFin);
+  SeqNum seq = seg.seq;
+  auto len = static_cast<std::uint32_t>(seg.payload.size());
+
+  // Linux checks the control bits before the sequence number (tcp_rcv_established).
+  if (profile_.drop_ackless_before_seq_check && !ack && !rst && !syn) {
+    fire(Rule::R70);
+    return;
+  }
+  // R27: the crossing SYN,ACK of a simultaneous open carries our peer's SYN at IRS, now old;
+  // trim it and process the ACK (§3.10.7.4 intro; Linux tcp_validate_incoming exemption).
+  if (t.state == State::kSynReceived && !t.passive && syn && ack && seq == t.irs) {
+    const bool exact = len == 0 && !fin && seg.ack == t.snd_nxt;
+    if (!profile_.sim_open_synack_exempt || exact) {
+      fire(Rule::R27);
+      syn = false;
+      seq = seq + SeqLen{1};
+    }
+  }
+  // R50/R151: PAWS runs before the sequence check.
+  if (paws_reject(t, seg)) {
+    fire(Rule::R50);
+    fire(Rule::R151);
+    if (!oow_rate_limited(t, seg)) emit_ack(t);
+    return;
+  }
+  // R150: once timestamps are in use, a non-RST segment without TSopt is dropped (RFC 7323).
+  if (t.ts_ok && !rst && seg.find_option<wire::option::Timestamp>() == nullptr) {
+    if (profile_.drop_segments_without_ts) {
+      fire(Rule::R150);
+      return;
+    }
+    fire(Rule::R178);
+  }
+
+  // Step 1: sequence number (R51–R54).
+  // RCV.WND is the window we advertised last (its right edge never moves left).
+  const std::uint32_t wnd = !t.rcv_adv_valid            ? t.rcv_wnd
+                            : wire::le(t.rcv_nxt, t.rcv_adv) ? (t.rcv_adv - t.rcv_nxt).value
+                                                             : 0U;
+  const std::uint32_t seg_len = len + (syn ? 1U : 0U) + (fin ? 1U : 0U);
+  bool ok = profile_.linux_sequence_check ? linux_acceptable(seq, seg_len, t.rcv_nxt, wnd)
+                                          : rfc_acceptable(seq, seg_len, t.rcv_nxt, wnd);
+  bool zero_window_drop = false;
+  if (!ok && wnd == 0 && seq == t.rcv_nxt && !syn) {
+    // R52: a zero window still takes the segment's ACK, URG and RST; its text is dropped.
+    fire(Rule::R52);
+    ok = true;
+    zero_window_drop = true;
+  }
+  if (!ok) {
+    if (rst && rst_after_fin_exception(t, seg)) {
+      fire(Rule::R173);
+      fire(Rule::R61);
+      reset_connection(index, profile_.close_wait_reset_epipe && t.state == State::kCloseWait
+                                  ? EPIPE
+                                  : ECONNRESET);
+      return;
+    }
+    if (rst) {
+      fire(Rule::R60);  // out-of-window RST: drop silently
+      fire(Rule::R143);
+      return;
+    }
+    if (syn) {
+      fire(Rule::R53);
+      fire(Rule::R67);  // RFC 5961 §4: a SYN draws a challenge ACK whatever its sequence number
+      fire(Rule::R132);
+      send_challenge_ack(t, seg);
+      return;
+    }
+    fire(Rule::R53);
+    fire(Rule::R142);
+    if (seg.flags.has(Flag::kFin) && wire::lt(seg.seq, t.rcv_nxt)) fire(Rule::R90);
+    if (!oow_rate_limited(t, seg)) emit_ack(t);
+    return;
+  }
+  fire(Rule::R51);
+  // R152: TS.Recent follows the newest TSval of segments covering the left window edge.
+  if (t.ts_ok) {
+    const auto* ts = seg.find_option<wire::option::Timestamp>();
+    if (ts != nullptr && wire::le(seg.seq, t.last_ack_sent) &&
+        (!t.ts_recent_valid || static_cast<std::int32_t>(ts->val - t.ts_recent) >= 0)) {
+      fire(Rule::R152);
+      t.ts_recent = ts->val;
+      t.ts_recent_valid = true;
+      t.ts_recent_stamp = now_;
+    }
+  }
+  // R54: trim what was already received (an old SYN or FIN included) and what lies beyond.
+  if (wire::lt(seq, t.rcv_nxt)) {
+    std::uint32_t cut = (t.rcv_nxt - seq).value;
+    fire(Rule::R54);
+    if (syn) {
+      syn = false;
+      --cut;
+    }
+    const std::uint32_t data_cut = std::min(cut, len);
+    len -= data_cut;
+    cut -= data_cut;
+    if (cut > 0 && fin) fin = false;  // the FIN itself is old
+    seq = t.rcv_nxt;
+  }
+  if (zero_window_drop) {
+    len = 0;
+    fin = false;
+  } else if (len > 0 || fin) {
+    const SeqNum right = t.rcv_nxt + SeqLen{wnd};
+    if (wire::gt(seq + SeqLen{len}, right)) {
+      len = wire::lt(seq, right) ? (right - seq).value : 0U;
+      fin = false;
+      fire(Rule::R54);
+    }
+  }
+
+  // Step 2: RST (R60–R64, RFC 5961 §3.2).
+  if (rst) {
+    bool exact = seg.seq == t.rcv_nxt;
+    if (!exact && rst_after_fin_exception(t, seg)) {
+      fire(Rule::R173);
+      exact = true;
+    }
+    fire(Rule::R131);
+    if (!exact) {
+      fire(Rule::R62);
+      send_challenge_ack(t, seg);
+      return;
+    }
+    fire(Rule::R61);
+    fire(Rule::R63);
+    fire(Rule::R23);
+    if (!seg.payload.empty()) fire(Rule::R64);
+    switch (t.state) {
+      case State::kSynReceived:
+        if (t.passive) {
+          fire(Rule::R11);  // back to LISTEN, the user is not told
+          set_state(index, State::kListen);
+          delete_tcb(index);
+        } else {
+          fire(Rule::R12);
+          reset_connection(index, ECONNREFUSED);
+        }
+        return;
+      case State::kCloseWait:
+        fire(Rule::R177);
+        reset_connection(index, profile_.close_wait_reset_epipe ? EPIPE : ECONNRESET);
+        return;
+      case State::kEstablished:
+      case State::kFinWait1:
+      case State::kFinWait2:
+      case State::kClosing:
+      case State::kLastAck:
+        fire(Rule::R177);
+        reset_connection(index, ECONNRESET);
+        return;
+      case State::kClosed:
+      case State::kListen:
+      case State::kSynSent:
+      case State::kTimeWait: return;  // handled elsewhere
+    }
+    return;
+  }
+
+  // Step 3: security/compartment (R65) is a no-op.
+  // Step 4: SYN (R66, R67; RFC 5961 §4).
+  if (syn) {
+    if (t.state == State::kSynReceived && t.passive &&
+        profile_.syn_in_passive_syn_received_resets) {
+      fire(Rule::R66);
+      set_state(index, State::kListen);
+      delete_tcb(index);
+      return;
+    }
+    fire(Rule::R67);
+    fire(Rule::R132);
+    send_challenge_ack(t, seg);
+    return;
+  }
+
+  // Step 5: ACK (R70–R79).
+  if (!ack) {
+    fire(Rule::R70);
+    return;
+  }
+  if (t.state == State::kSynReceived) {
+    if (wire::lt(t.snd_una, seg.ack) && wire::le(seg.ack, t.snd_nxt)) {
+      fire(Rule::R72);
+      fire(Rule::R9);
+      set_state(index, State::kEstablished);
+      t.snd_wnd = static_cast<std::uint32_t>(seg.window) << t.snd_wscale;
+      t.max_snd_wnd = std::max(t.max_snd_wnd, t.snd_wnd);
+      t.snd_wl1 = seg.seq;
+      t.snd_wl2 = seg.ack;
+      if (t.passive) establish_passive(index);
+    } else {
+      fire(Rule::R72);
+      fire(Rule::R141);
+      emit_rst_for(seg);  // <SEQ=SEG.ACK><CTL=RST>
+      return;
+    }
+  }
+  bool stop = false;
+  process_ack(index, seg, stop);
+  if (stop) return;
+  Tcb& u = tcbs_[static_cast<std::size_t>(index)];
+
+  // Step 6: URG (R80, R81).
+  if (seg.flags.has(Flag::kUrg)) {
+    switch (u.state) {
+      case State::kEstablished:
+      case State::kFinWait1:
+      case State::kFinWait2:
+        fire(Rule::R80);
+        u.rcv_up = wire::seq_max(u.rcv_up, seg.seq + SeqLen{seg.urgent});
+        break;
+      case State::kClosed:
+      case State::kListen:
+      case State::kSynSent:
+      case State::kSynReceived:
+      case State::kCloseWait:
+      case State::kClosing:
+      case State::kLastAck:
+      case State::kTimeWait: fire(Rule::R81); break;
+    }
+  }
+
+  // Steps 7 and 8: text and FIN.
+  if (zero_window_drop) {
+    emit_ack(u);
+  } else {
+    accept_data_and_fin(index, seg, seq, len, fin);
+  }
+  if (tcbs_[static_cast<std::size_t>(index)].state != State::kClosed) output(index);
+}
+
+// Step 5 for an acceptable segment in a synchronized state (R71, R73–R79, R134, R172).
+void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
+  Tcb& t = tcbs_[static_cast<std::size_t>(index)];
+  const SeqNum ack = seg.ack;
+  // R71/R134: RFC 5961 §5.2 ACK validity.
+  std::uint64_t bound = t.max_snd_wnd;
+  if (profile_.old_ack_bound_uses_bytes_acked) bound = std::min<std::uint64_t>(bound, t.bytes_acked);
+  if (wire::lt(ack, t.snd_una - SeqLen{static_cast<std::uint32_t>(bound)})) {
+    fire(Rule::R71);
+    fire(Rule::R134);
+    if (profile_.old_ack_bound_uses_bytes_acked) fire(Rule::R173);
+    send_challenge_ack(t, seg);
+    stop = true;
+    return;
+  }
+  if (wire::gt(ack, t.snd_nxt)) {
+    fire(Rule::R73);
+    fire(Rule::R172);
+    fire(Rule::R142);
+    if (profile_.ack_above_snd_nxt_acks) send_challenge_ack(t, seg);
+    stop = true;
+    return;
+  }
+  fire(Rule::R73);
+  const bool fin_was_acked = t.fin_sent && t.snd_una == t.write_seq;
+  if (wire::lt(t.snd_una, ack)) {
+    const std::uint32_t acked = (ack - t.snd_una).value;
+    t.bytes_acked += acked;
+    if (t.rtt_timing && wire::ge(ack, t.rtt_seq)) {
+      rtt_sample(t, now_ - t.rtt_start);
+      t.rtt_timing = false;
+    }
+    t.snd_una = ack;
+    if (wire::lt(t.snd_rtx, t.snd_una)) t.snd_rtx = t.snd_una;
+    if (wire::lt(t.snd_sml, t.snd_una)) t.snd_sml = t.snd_una;
+    t.cwnd += std::max<std::uint32_t>(1, acked / std::max<std::uint32_t>(t.snd_mss, 1));
+    t.retransmits = 0;
+    t.oldest_unacked_sent = now_;
+    if (t.snd_una == t.snd_nxt) {
+      t.rtx_deadline = kNever;
+      t.probing = false;
+    } else {
+      t.probing = false;
+      t.rtx_deadline = now_ + t.rto;
+    }
+  }
+  // R74: window update.
+  if (wire::lt(t.snd_wl1, seg.seq) || (t.snd_wl1 == seg.seq && wire::le(t.snd_wl2, ack))) {
+    fire(Rule::R74);
+    t.snd_wnd = static_cast<std::uint32_t>(seg.window) << t.snd_wscale;
+    t.max_snd_wnd = std::max(t.max_snd_wnd, t.snd_wnd);
+    t.snd_wl1 = seg.seq;
+    t.snd_wl2 = ack;
+    if (t.snd_wnd > 0 && t.probing) {
+      t.probing = false;
+      t.rtx_deadline = kNever;
+      t.retransmits = 0;
+    }
+  }
+  const bool fin_acked = t.fin_sent && t.snd_una == t.write_seq;
+  switch (t.state) {
+    case State::kFinWait1:
+      fire(Rule::R75);
+      if (fin_acked) {
+        fire(Rule::R15);
+        set_state(index, State::kFinWait2);
+        if (t.orphan && profile_.fin_wait2_orphan_timeout) {
+          // R169: the orphan's FIN-WAIT-2 lifetime (Linux tcp_rcv_state_process, case
+          // TCP_FIN_WAIT1, then tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)).
+          const int linger2 = t.linger2;
+          fire(Rule::R169);
+          const SeqNum end = seg.seq + seg.seg_len();
+          const bool new_data = !seg.payload.empty() &&
+                                wire::gt(end - SeqLen{seg.flags.has(Flag::kFin) ? 1U : 0U},
+                                         t.rcv_nxt);
+          if (linger2 < 0 || new_data) {
+            fire(Rule::R168);
+            emit_rst_for(seg);
+            reset_connection(index, ECONNRESET);
+            stop = true;
+            return;
+          }
+          Duration tmo = linger2 > 0 ? Duration{std::chrono::seconds{linger2}} : profile_.fin_timeout;
+          const Duration floor = t.rto * 4 - t.rto / 2;
+          tmo = std::max(tmo, floor);
+          t.timewait_deadline = now_ + tmo;
+          t.rtx_deadline = kNever;
+          t.fw2_minisock = tmo <= profile_.time_wait && !seg.flags.has(Flag::kFin);
+        }
+      }
+      break;
+    case State::kFinWait2: fire(Rule::R76); break;
+    case State::kCloseWait: fire(Rule::R77); break;
+    case State::kClosing:
+      fire(Rule::R78);
+      if (fin_acked) {
+        fire(Rule::R19);
+        enter_time_wait(index);
+      }
+      stop = true;  // otherwise the segment is ignored
+      break;
+    case State::kLastAck:
+      fire(Rule::R79);
+      if (fin_acked && !fin_was_acked) {
+        fire(Rule::R21);
+        fire(Rule::R128);
+        delete_tcb(index);
+      }
+      stop = true;
+      break;
+    case State::kEstablished:
+    case State::kClosed:
+    case State::kListen:
+    case State::kSynSent:
+    case State::kSynReceived:
+    case State::kTimeWait: break;
+  }
+}
+
+// Steps 7 and 8 on the trimmed segment [seq, seq+len) (+FIN): deliver in-order text, hold
+// out-of-order text (R55), process the FIN (R85–R90) and acknowledge (R83).
+void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum seq,
+                                   std::uint32_t len, bool fin) {
+  Tcb& t = tcbs_[static_cast<std::size_t>(index)];
+  bool need_ack = false;
+  switch (t.state) {
+    case State::kEstablished:
+    case State::kFinWait1:
+    case State::kFinWait2: {
+      const SeqNum end = seq + SeqLen{len};
+      const bool new_text = len > 0 && wire::gt(end, t.rcv_nxt);
+      if (new_text && t.rd_shutdown && profile_.reset_on_data_after_rcv_shutdown &&
+          (t.state == State::kFinWait1 || t.state == State::kFinWait2)) {
+        // R168/R130: data after the receive side was shut down → RST (RFC 1122 §4.2.2.13).
+        fire(Rule::R168);
+        fire(Rule::R130);
+        emit_rst_for(seg);
+        reset_connection(index, ECONNRESET);
+        return;
+      }
+      if (len > 0) {
+        if (seq == t.rcv_nxt) {
+          fire(Rule::R82);
+          t.rcv_nxt = end;
+          // R55: pull in held ranges that are now contiguous.
+          bool merged = true;
+          while (merged) {
+            merged = false;
+            for (std::uint8_t i = 0; i < t.ooo_count; ++i) {
+              if (wire::le(t.ooo[i].begin, t.rcv_nxt)) {
+                if (wire::gt(t.ooo[i].end, t.rcv_nxt)) t.rcv_nxt = t.ooo[i].end;
+                t.ooo[i] = t.ooo[--t.ooo_count];
+                merged = true;
+                fire(Rule::R55);
+                break;
+              }
+            }
+          }
+        } else if (profile_.queue_out_of_order) {
+          fire(Rule::R55);
+          if (t.ooo_count < t.ooo.size()) t.ooo[t.ooo_count++] = SeqRange{seq, end};
+          fin = false;
+        } else {
+          fin = false;  // a FIN beyond a gap cannot be processed yet
+        }
+        need_ack = true;
+      }
+      if (fin && seq + SeqLen{len} == t.rcv_nxt) {
+        fire(Rule::R86);
+        t.rcv_nxt = t.rcv_nxt + SeqLen{1};
+        t.fin_received = true;
+        need_ack = true;
+        if (t.state == State::kEstablished) {
+          fire(Rule::R87);
+          fire(Rule::R14);
+          set_state(index, State::kCloseWait);
+        } else if (t.state == State::kFinWait1) {
+          fire(Rule::R88);
+          fire(Rule::R16);
+          set_state(index, State::kClosing);
+        } else {
+          const bool from_fw1 =
+              !out_->state_changes.empty() && out_->state_changes.back().from == State::kFinWait1 &&
+              out_->state_changes.back().to == State::kFinWait2;
+          fire(from_fw1 ? Rule::R17 : Rule::R18);
+          fire(from_fw1 ? Rule::R88 : Rule::R89);
+          emit_ack(t);
+          enter_time_wait(index);
+          return;
+        }
+      } else if (len == 0 && !fin && seq != t.rcv_nxt) {
+        need_ack = false;
+      }
+      if (len == 0 && !fin && wire::lt(seg.seq, t.rcv_nxt) && !seg.payload.empty()) {
+        need_ack = true;  // a pure retransmission of old text: acknowledge again
+      }
+      break;
+    }
+    case State::kCloseWait:
+    case State::kClosing:
+    case State::kLastAck:
+      if (len > 0) fire(Rule::R84);
+      if (fin) fire(Rule::R90);
+      if (!seg.payload.empty() && wire::lt(seg.seq, t.rcv_nxt)) need_ack = true;
+      break;
+    case State::kClosed:
+    case State::kListen:
+    case State::kSynSent:
+    case State::kSynReceived:
+    case State::kTimeWait: break;
+  }
+  if (need_ack) {
+    fire(Rule::R83);
+    emit_ack(t);
+  }
+}
+
+void Endpoint::rtt_sample(Tcb& t, Duration m) {
+  if (m.count() < 0) m = Duration{0};
+  if (!t.rtt_valid) {
+    t.srtt = m;
+    t.rttvar = m / 2;
+    t.rtt_valid = true;
+  } else {
+    const Duration diff = t.srtt > m ? t.srtt - m : m - t.srtt;
+    t.rttvar = (t.rttvar * 3 + diff) / 4;
+    t.srtt = (t.srtt * 7 + m) / 8;
+  }
+  Duration rto;
+  if (profile_.rto_min_floors_variance) {
+    rto = t.srtt + std::max(profile_.rto_min, t.rttvar * 4);
+  } else {
+    rto = std::max(profile_.rto_min, t.srtt + std::max(Duration{1000}, t.rttvar * 4));
+  }
+  t.rto = std::min(rto, profile_.rto_max);
+}
+
+void Endpoint::reset_connection(int index, int error) {
+  Tcb& t = tcbs_[static_cast<std::size_t>(index)];
+  if (t.socket >= 0) {
+    Socket& s = sockets_[static_cast<std::size_t>(t.socket)];
+    if (s.live && s.tcb == index) {
+      s.so_error = error;
+      s.rd_shutdown = true;
+      s.wr_shutdown = true;
+    }
+  }
+  delete_tcb(index);
+}
+
+void Endpoint::enter_time_wait(int index) {
+  Tcb& t = tcbs_[static_cast<std::size_t>(index)];
+  set_state(index, State::kTimeWait);
+  fire(Rule::R128);
+  fire(profile_.time_wait == std::chrono::minutes{4} ? Rule::R122 : Rule::R175);
+  t.timewait_deadline = now_ + profile_.time_wait;
+  t.rtx_deadline = kNever;
+  t.probing = false;
+  t.fw2_minisock = false;
+  // The socket (if a descriptor still holds it) is done; the TIME-WAIT TCB lives on its own.
+  if (t.socket >= 0) {
+    Socket& s = sockets_[static_cast<std::size_t>(t.socket)];
+    if (s.live && s.tcb == index) {
+      s.tcb = -1;
+      s.rd_shutdown = true;
+      s.wr_shutdown = true;
+    }
+    t.socket = -1;
+  }
+}
+
+}  // namespace tcpconform::model

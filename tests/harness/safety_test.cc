@@ -1,0 +1,308 @@
+// Safety: the host's links, addresses, routes and TCP sockets are the same before and after a
+// kernel workload, and no test segment shows on any host interface. Reads the host, never writes.
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_packet.h>
+#include <linux/rtnetlink.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "kernel_fixture.h"
+
+namespace tcpconform::harness::testing {
+namespace {
+
+std::string hex(const void* data, std::size_t n) {
+  constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string out;
+  const auto* p = static_cast<const std::uint8_t*>(data);
+  for (std::size_t i = 0; i < n; ++i) {
+    out += kDigits[p[i] >> 4];
+    out += kDigits[p[i] & 0x0fU];
+  }
+  return out;
+}
+
+// Everything a leak could change, as sorted text lines.
+struct HostSnapshot {
+  std::set<std::string> links;
+  std::set<std::string> addresses;
+  std::set<std::string> routes;
+  std::set<std::string> tcp_listeners;
+};
+
+struct DumpContext {
+  std::uint16_t type;
+  std::set<std::string>* out;
+};
+
+int attr_cb(const nlattr* attr, void* data) {
+  auto* table = static_cast<std::array<const nlattr*, 64>*>(data);
+  const auto type = mnl_attr_get_type(attr);
+  if (type < table->size()) (*table)[type] = attr;
+  return MNL_CB_OK;
+}
+
+std::string attr_hex(const nlattr* a) {
+  return a == nullptr ? "-" : hex(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+}
+
+int dump_cb(const nlmsghdr* nlh, void* data) {
+  auto* ctx = static_cast<DumpContext*>(data);
+  std::array<const nlattr*, 64> tb{};
+  std::ostringstream line;
+  if (nlh->nlmsg_type == RTM_NEWLINK) {
+    const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
+    mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, &tb);
+    line << ifi->ifi_index << " " << (tb[IFLA_IFNAME] ? mnl_attr_get_str(tb[IFLA_IFNAME]) : "?")
+         << " up=" << ((ifi->ifi_flags & IFF_UP) != 0);
+  } else if (nlh->nlmsg_type == RTM_NEWADDR) {
+    const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(nlh));
+    mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &tb);
+    line << int{ifa->ifa_family} << " " << ifa->ifa_index << " " << attr_hex(tb[IFA_ADDRESS]) << "/"
+         << int{ifa->ifa_prefixlen};
+  } else if (nlh->nlmsg_type == RTM_NEWROUTE) {
+    const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
+    if ((rtm->rtm_flags & RTM_F_CLONED) != 0) return MNL_CB_OK;  // caches come and go
+    mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &tb);
+    line << int{rtm->rtm_family} << " t" << (tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : 0)
+         << " " << attr_hex(tb[RTA_DST]) << "/" << int{rtm->rtm_dst_len} << " type"
+         << int{rtm->rtm_type} << " oif" << attr_hex(tb[RTA_OIF]) << " gw"
+         << attr_hex(tb[RTA_GATEWAY]);
+  } else {
+    return MNL_CB_OK;
+  }
+  ctx->out->insert(line.str());
+  return MNL_CB_OK;
+}
+
+void dump(mnl_socket* nl, std::uint16_t type, std::uint8_t family, std::set<std::string>& out) {
+  std::array<char, 8192> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = type;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  nlh->nlmsg_seq = static_cast<std::uint32_t>(type) * 10 + family;
+  auto* gen = static_cast<rtgenmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  gen->rtgen_family = family;
+  ASSERT_GE(mnl_socket_sendto(nl, nlh, nlh->nlmsg_len), 0);
+  std::vector<char> rx(65536);
+  DumpContext ctx{type, &out};
+  for (;;) {
+    const auto n = mnl_socket_recvfrom(nl, rx.data(), rx.size());
+    ASSERT_GE(n, 0);
+    const int rc = mnl_cb_run(rx.data(), static_cast<std::size_t>(n), nlh->nlmsg_seq,
+                              mnl_socket_get_portid(nl), dump_cb, &ctx);
+    ASSERT_NE(rc, MNL_CB_ERROR);
+    if (rc == MNL_CB_STOP) return;
+  }
+}
+
+void read_tcp_listeners(const char* path, std::set<std::string>& out) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    if (state == "0A") out.insert(std::string(path) + " " + local);
+  }
+}
+
+HostSnapshot snapshot() {
+  HostSnapshot s;
+  mnl_socket* nl = mnl_socket_open(NETLINK_ROUTE);
+  EXPECT_NE(nl, nullptr);
+  if (nl == nullptr) return s;
+  EXPECT_GE(mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID), 0);
+  dump(nl, RTM_GETLINK, AF_UNSPEC, s.links);
+  dump(nl, RTM_GETADDR, AF_UNSPEC, s.addresses);
+  dump(nl, RTM_GETROUTE, AF_INET, s.routes);
+  dump(nl, RTM_GETROUTE, AF_INET6, s.routes);
+  mnl_socket_close(nl);
+  read_tcp_listeners("/proc/net/tcp", s.tcp_listeners);
+  read_tcp_listeners("/proc/net/tcp6", s.tcp_listeners);
+  return s;
+}
+
+// Host TCP sockets (any state) that touch the test's IPv6 prefix or the test's ports.
+std::vector<std::string> host_sockets_touching(const std::set<std::uint16_t>& ports) {
+  std::vector<std::string> found;
+  for (const char* path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote;
+      fields >> slot >> local >> remote;
+      const auto port_of = [](const std::string& a) {
+        return static_cast<std::uint16_t>(std::stoul(a.substr(a.find(':') + 1), nullptr, 16));
+      };
+      // /proc/net/tcp6 prints each 32-bit word in host order: 2001:db8:: is "B80D0120".
+      const bool v6_test = local.rfind("B80D0120", 0) == 0 || remote.rfind("B80D0120", 0) == 0;
+      if (v6_test || ports.count(port_of(local)) != 0 || ports.count(port_of(remote)) != 0) {
+        found.push_back(line);
+      }
+    }
+  }
+  return found;
+}
+
+// A packet socket on every host interface, catching what the workload might leak.
+class HostSniffer {
+ public:
+  HostSniffer() {
+    fd_ = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    if (fd_ >= 0) {
+      const int size = 16 << 20;
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+    }
+  }
+  ~HostSniffer() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  HostSniffer(const HostSniffer&) = delete;
+  HostSniffer& operator=(const HostSniffer&) = delete;
+  [[nodiscard]] bool ok() const { return fd_ >= 0; }
+  [[nodiscard]] unsigned seen() const { return seen_; }
+
+  // Test segments seen: TCP to or from 192.0.2.0/24 on one of `ports`, or anything 2001:db8::/32.
+  std::vector<std::string> leaks(const std::set<std::uint16_t>& ports, unsigned& drops) {
+    std::vector<std::string> out;
+    std::vector<std::uint8_t> buf(65536);
+    seen_ = 0;
+    for (;;) {
+      sockaddr_ll from{};
+      socklen_t len = sizeof(from);
+      const auto n = ::recvfrom(fd_, buf.data(), buf.size(), 0,
+                                reinterpret_cast<sockaddr*>(&from), &len);
+      if (n < 0) break;
+      ++seen_;
+      const auto size = static_cast<std::size_t>(n);
+      char ifname[IF_NAMESIZE] = "?";
+      ::if_indextoname(static_cast<unsigned>(from.sll_ifindex), ifname);
+      if (ntohs(from.sll_protocol) == ETH_P_IP && size >= 20 && buf[9] == IPPROTO_TCP) {
+        const std::size_t ihl = (buf[0] & 0x0fU) * 4U;
+        if (size < ihl + 4) continue;
+        const bool test_net = (buf[12] == 192 && buf[13] == 0 && buf[14] == 2) ||
+                              (buf[16] == 192 && buf[17] == 0 && buf[18] == 2);
+        const auto sport = static_cast<std::uint16_t>(buf[ihl] << 8 | buf[ihl + 1]);
+        const auto dport = static_cast<std::uint16_t>(buf[ihl + 2] << 8 | buf[ihl + 3]);
+        if (test_net && (ports.count(sport) != 0 || ports.count(dport) != 0)) {
+          out.push_back(std::string("IPv4 TCP on ") + ifname + " port " + std::to_string(sport) +
+                        "->" + std::to_string(dport));
+        }
+      } else if (ntohs(from.sll_protocol) == ETH_P_IPV6 && size >= 40) {
+        const std::array<std::uint8_t, 4> prefix{0x20, 0x01, 0x0d, 0xb8};
+        if (std::memcmp(&buf[8], prefix.data(), 4) == 0 ||
+            std::memcmp(&buf[24], prefix.data(), 4) == 0) {
+          out.push_back(std::string("IPv6 2001:db8:: packet on ") + ifname);
+        }
+      }
+    }
+    tpacket_stats stats{};
+    socklen_t slen = sizeof(stats);
+    ::getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &stats, &slen);
+    drops = stats.tp_drops;
+    return out;
+  }
+
+ private:
+  int fd_ = -1;
+  unsigned seen_ = 0;
+};
+
+// A bit of everything the harness does, in both families, on two SUTs.
+void workload(std::set<std::uint16_t>& ports) {
+  for (int round = 0; round < 2; ++round) {
+    TCPCONFORM_MAKE_SUT(sut);
+    for (const IpVersion v : {IpVersion::kV4, IpVersion::kV6}) {
+      Calls k{sut};
+      Calls child{sut, 1};
+      Peer peer = Peer::make(sut, v, sut.fresh_port(), sut.fresh_port());
+      const int l = child.socket(v);
+      ASSERT_EQ(child.bind(l, peer.kernel).error, 0);
+      ASSERT_EQ(child.listen(l).error, 0);
+      peer.send(wire::kSyn);
+      peer.expect(wire::kSynAck);
+      peer.send(wire::kAck);
+      peer.send(wire::kAck | wire::kPsh, 10);
+      peer.expect(wire::kAck);
+      const int fd = static_cast<int>(child.accept(l).value);
+      child.send(fd, 100);
+      const int c = k.socket(v);
+      k.connect(c, peer.kernel);  // kernel to kernel, through loopback
+      child.exit();
+      Peer active = Peer::make(sut, v, sut.fresh_port(), 0);
+      const int a = k.socket(v);
+      k.connect(a, active.self);
+      for (const auto& s : collect(sut)) {
+        ports.insert(s.sport);
+        ports.insert(s.dport);
+      }
+      ports.insert(peer.self.port);
+      ports.insert(peer.kernel.port);
+      ports.insert(active.self.port);
+      ASSERT_TRUE(sut.reset().has_value());
+    }
+  }
+}
+
+TEST(Safety, HostNetworkUntouchedAndNoTestSegmentOnHostInterfaces) {
+  if (!LinuxSut::create().has_value()) GTEST_SKIP() << "no kernel SUT here";
+  HostSniffer sniffer;
+  const HostSnapshot before = snapshot();
+  std::set<std::uint16_t> ports;
+  workload(ports);
+  if (HasFatalFailure() || IsSkipped()) return;
+  ::usleep(50000);  // anything leaked would be on the wire by now
+  const HostSnapshot after = snapshot();
+  EXPECT_EQ(before.links, after.links);
+  EXPECT_EQ(before.addresses, after.addresses);
+  EXPECT_EQ(before.routes, after.routes);
+  EXPECT_EQ(before.tcp_listeners, after.tcp_listeners);
+  EXPECT_EQ(host_sockets_touching(ports), std::vector<std::string>{});
+  ASSERT_FALSE(ports.empty());
+  if (!sniffer.ok()) GTEST_SKIP() << "no AF_PACKET socket on the host: sniffing part skipped";
+  unsigned drops = 0;
+  EXPECT_EQ(sniffer.leaks(ports, drops), std::vector<std::string>{});
+  EXPECT_EQ(drops, 0U) << "the sniffer dropped packets: inconclusive";
+  RecordProperty("host_packets_inspected", static_cast<int>(sniffer.seen()));
+}
+
+TEST(Safety, ChildProcessesAreReapedWithTheSut) {
+  {
+    TCPCONFORM_MAKE_SUT(sut);
+    Calls{sut, 1}.socket(IpVersion::kV4);
+    Calls{sut, 2}.socket(IpVersion::kV6);
+  }
+  EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
+}
+
+TEST(Safety, NamespaceIsPrivate) {
+  TCPCONFORM_MAKE_SUT(sut);
+  // The SUT's listener is invisible from the test's own (the host's) namespace.
+  Calls k{sut};
+  const std::uint16_t port = sut.fresh_port();
+  const int l = k.socket(IpVersion::kV4);
+  ASSERT_EQ(k.bind(l, Endpoint{sut.addresses(IpVersion::kV4).local, port}).error, 0);
+  ASSERT_EQ(k.listen(l).error, 0);
+  EXPECT_EQ(host_sockets_touching({port}), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace tcpconform::harness::testing

@@ -1,0 +1,118 @@
+// CLOSE-WAIT (R20, R77, R84, R90, R106, R111, R119, R173, R177).
+#include "model_test_helpers.h"
+
+namespace tcpconform::model::testing {
+namespace {
+
+TEST(CloseWait, SeedExperimentLinuxRecvQCountsTheFin) {
+  Harness h{linux_profile()};
+  h.close_wait();
+  const auto o = h.observed(State::kCloseWait);
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(o->recv_q, 1U);
+  EXPECT_EQ(o->send_q, 0U);
+}
+
+TEST(CloseWait, RfcRecvQDoesNotCountTheFin) {
+  Harness h;
+  h.close_wait();
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 0U);
+}
+
+TEST(CloseWait, R111_RecvReturnsDataThenEndOfFile) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 10);
+  h.seg(FA, h.theirs(11), h.ours(1));
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 11U);
+  EXPECT_EQ(h.recv(fd).value, 10);
+  EXPECT_EQ(h.recv(fd).value, 0);
+  EXPECT_TRUE(h.fired(Rule::R111));
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 0U);
+  EXPECT_EQ(h.recv(fd).value, 0);
+}
+
+TEST(CloseWait, R20_R119_CloseSendsFinAndGoesToLastAck) {
+  Harness h;
+  const int fd = h.close_wait();
+  h.close(fd);
+  EXPECT_TRUE(h.sent({{FA, h.ours(1), h.theirs(2)}}));
+  EXPECT_EQ(h.state(), State::kLastAck);
+  EXPECT_TRUE(h.fired(Rule::R20));
+  EXPECT_TRUE(h.fired(Rule::R119));
+}
+
+TEST(CloseWait, R106_SendStillWorks) {
+  Harness h;
+  const int fd = h.close_wait();
+  EXPECT_EQ(h.send(fd, 5).value, 5);
+  EXPECT_TRUE(h.sent({{PA, h.ours(1), h.theirs(2), 5}}));
+}
+
+TEST(CloseWait, R77_AckProcessingAsEstablished) {
+  Harness h;
+  const int fd = h.close_wait();
+  h.send(fd, 5);
+  h.seg(A, h.theirs(2), h.ours(6));
+  EXPECT_EQ(h.tcb()->snd_una.value, h.ours(6));
+  EXPECT_TRUE(h.fired(Rule::R77));
+}
+
+TEST(CloseWait, R84_DataAfterFinIsIgnored) {
+  Harness h;
+  h.close_wait();
+  h.seg(PA, h.theirs(2), h.ours(1), 10);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R84));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(2));
+}
+
+TEST(CloseWait, R90_RetransmittedFinIsAckedAndStateKept) {
+  Harness h;
+  h.close_wait();
+  h.seg(FA, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(2)}}));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+}
+
+TEST(CloseWait, R177_LinuxRstReportsEpipe) {
+  Harness h{linux_profile()};
+  const int fd = h.close_wait();
+  h.seg(R, h.theirs(2));
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_EQ(h.recv(fd).error, EPIPE);
+}
+
+TEST(CloseWait, R63_RfcRstReportsEconnreset) {
+  Harness h;
+  const int fd = h.close_wait();
+  h.seg(R, h.theirs(2));
+  EXPECT_EQ(h.recv(fd).error, ECONNRESET);
+}
+
+TEST(CloseWait, R173_LinuxAcceptsRstAtRcvNxtMinusOne) {
+  Harness h{linux_profile()};
+  h.close_wait();
+  h.seg(R, h.theirs(1));
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R173));
+}
+
+TEST(CloseWait, R62_RfcChallengesRstAtRcvNxtMinusOne) {
+  Harness h;
+  h.close_wait();
+  h.seg(R, h.theirs(1));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+}
+
+TEST(CloseWait, R81_UrgentIsIgnored) {
+  Harness h;
+  h.close_wait();
+  wire::Segment s = h.make(A | wire::kUrg, h.theirs(2), h.ours(1));
+  s.urgent = 3;
+  h.inject(s);
+  EXPECT_TRUE(h.fired(Rule::R81));
+}
+
+}  // namespace
+}  // namespace tcpconform::model::testing

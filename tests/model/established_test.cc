@@ -1,0 +1,256 @@
+// ESTABLISHED: data, acknowledgements, windows and the FIN (R13, R14, R51–R55, R70, R73, R74,
+// R80, R82, R83, R86, R87, R106, R110, R117, R172).
+#include "model_test_helpers.h"
+
+namespace tcpconform::model::testing {
+namespace {
+
+TEST(Established, R106_SendSegmentizesWithPiggybackedAck) {
+  Harness h;
+  const int fd = h.active_established();
+  EXPECT_EQ(h.send(fd, 100).value, 100);
+  EXPECT_TRUE(h.sent({{PA, h.ours(1), h.theirs(1), 100}}));
+  EXPECT_TRUE(h.fired(Rule::R106));
+  EXPECT_EQ(h.observed(State::kEstablished)->send_q, 100U);
+  h.seg(A, h.theirs(1), h.ours(101));
+  EXPECT_EQ(h.observed(State::kEstablished)->send_q, 0U);
+  EXPECT_EQ(h.tcb()->snd_una.value, h.ours(101));
+}
+
+TEST(Established, R106_LargeSendUsesMssSizedSegments) {
+  Harness h;
+  const int fd = h.active_established();
+  EXPECT_EQ(h.send(fd, 3000).value, 3000);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1), 1460},
+                      {A, h.ours(1461), h.theirs(1), 1460},
+                      {PA, h.ours(2921), h.theirs(1), 80}}));
+}
+
+TEST(Established, R82_R83_InOrderDataIsAcked) {
+  Harness h;
+  const int fd = h.active_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(101)}}));
+  EXPECT_TRUE(h.fired(Rule::R82));
+  EXPECT_TRUE(h.fired(Rule::R83));
+  EXPECT_EQ(h.observed(State::kEstablished)->recv_q, 100U);
+  EXPECT_EQ(h.recv(fd, 60).value, 60);
+  EXPECT_EQ(h.observed(State::kEstablished)->recv_q, 40U);
+  EXPECT_EQ(h.recv(fd).value, 40);
+  EXPECT_TRUE(h.fired(Rule::R110));
+}
+
+TEST(Established, R110_RecvWithoutDataWouldBlock) {
+  Harness h;
+  const int fd = h.active_established();
+  EXPECT_EQ(h.recv(fd).error, EAGAIN);
+}
+
+TEST(Established, R53_OutOfWindowDataDrawsAckAndIsDropped) {
+  Harness h;
+  h.active_established();
+  h.seg(PA, h.theirs(200000), h.ours(1), 10);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_TRUE(h.fired(Rule::R53));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(1));
+}
+
+TEST(Established, R53_OldDuplicateDrawsAck) {
+  Harness h;
+  h.active_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 10);
+  h.seg(PA, h.theirs(1), h.ours(1), 10);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(11)}}));
+}
+
+TEST(Established, R54_OverlappingSegmentIsTrimmed) {
+  Harness h;
+  h.active_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 50);
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(101)}}));
+  EXPECT_TRUE(h.fired(Rule::R54));
+}
+
+TEST(Established, R51_ZeroLengthSegmentAtWindowEdge) {
+  Harness h;
+  h.active_established();
+  // RCV.NXT ≤ SEG.SEQ < RCV.NXT+RCV.WND for a zero-length segment: acceptable, nothing sent.
+  h.seg(A, h.theirs(100), h.ours(1));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R51));
+}
+
+TEST(Established, R55_LinuxHoldsOutOfOrderData) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.seg(PA, h.theirs(101), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));  // duplicate ACK for the hole
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(201)}}));
+  EXPECT_TRUE(h.fired(Rule::R55));
+  EXPECT_EQ(h.recv(fd).value, 200);
+}
+
+TEST(Established, R55_RfcProfileDropsOutOfOrderData) {
+  Harness h;
+  h.active_established();
+  h.seg(PA, h.theirs(101), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(101)}}));
+}
+
+TEST(Established, R70_DataWithoutAckIsDropped) {
+  Harness h;
+  h.active_established();
+  h.seg(P, h.theirs(1), 0, 10);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R70));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(1));
+}
+
+TEST(Established, R70_LinuxDropsAckLessSegmentEvenOutOfWindow) {
+  Harness h{linux_profile()};
+  h.active_established();
+  h.seg(P, h.theirs(900000), 0, 10);
+  EXPECT_TRUE(h.sent_nothing());
+}
+
+TEST(Established, R73_DuplicateAckIsIgnored) {
+  Harness h;
+  const int fd = h.active_established();
+  h.send(fd, 10);
+  h.seg(A, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.tcb()->snd_una.value, h.ours(1));
+}
+
+TEST(Established, R73_R172_AckAboveSndNxtDrawsAckAndDropsData) {
+  for (const Profile& p : {rfc9293_profile(), linux_profile()}) {
+    Harness h{p};
+    h.active_established();
+    h.seg(PA, h.theirs(1), h.ours(500), 10);
+    EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}})) << p.name;
+    EXPECT_TRUE(h.fired(Rule::R172)) << p.name;
+    EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(1)) << p.name;
+  }
+}
+
+TEST(Established, R74_WindowUpdateFollowsNewerSegments) {
+  Harness h;
+  h.active_established();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 1000);
+  EXPECT_EQ(h.tcb()->snd_wnd, 1000U);
+  EXPECT_TRUE(h.fired(Rule::R74));
+}
+
+TEST(Established, R74_ZeroWindowHoldsDataUntilUpdate) {
+  Harness h;
+  const int fd = h.active_established();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 0);
+  h.send(fd, 100);
+  EXPECT_TRUE(h.sent_nothing());
+  h.seg(A, h.theirs(1), h.ours(1), 0, 1000);
+  EXPECT_TRUE(h.sent({{PA, h.ours(1), h.theirs(1), 100}}));
+}
+
+TEST(Established, R14_R86_R87_FinGoesToCloseWaitWithAck) {
+  Harness h;
+  h.active_established();
+  h.seg(FA, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(2)}}));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+  EXPECT_TRUE(h.fired(Rule::R14));
+  EXPECT_TRUE(h.fired(Rule::R86));
+  EXPECT_TRUE(h.fired(Rule::R87));
+}
+
+TEST(Established, R86_FinAfterDataIsProcessedInOrder) {
+  Harness h;
+  const int fd = h.active_established();
+  h.seg(FA | P, h.theirs(1), h.ours(1), 20);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(22)}}));
+  EXPECT_EQ(h.recv(fd).value, 20);
+  EXPECT_EQ(h.recv(fd).value, 0);
+}
+
+TEST(Established, R86_FinBeyondAHoleIsNotProcessed) {
+  Harness h;
+  h.active_established();
+  h.seg(FA, h.theirs(50), h.ours(1));
+  EXPECT_EQ(h.state(), State::kEstablished);
+}
+
+TEST(Established, R13_R117_CloseSendsFinAfterQueuedData) {
+  Harness h;
+  const int fd = h.active_established();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 0);  // zero window: data stays queued
+  h.send(fd, 10);
+  h.shutdown(fd, ShutdownHow::kWrite);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kFinWait1);
+  h.seg(A, h.theirs(1), h.ours(1), 0, 1000);
+  EXPECT_TRUE(h.sent({{FA | P, h.ours(1), h.theirs(1), 10}}));
+  EXPECT_TRUE(h.ever_fired(Rule::R13));
+  EXPECT_TRUE(h.ever_fired(Rule::R117));
+}
+
+TEST(Established, R80_UrgentPointerIsRecorded) {
+  Harness h;
+  h.active_established();
+  wire::Segment s = h.make(PA | wire::kUrg, h.theirs(1), h.ours(1), 10);
+  s.urgent = 5;
+  h.inject(s);
+  EXPECT_TRUE(h.fired(Rule::R80));
+  EXPECT_EQ(h.tcb()->rcv_up.value, h.theirs(6));
+}
+
+TEST(Established, R52_ZeroWindowStillTakesAcks) {
+  Choices c = Harness::default_choices();
+  c.rcv_buffer = 100;
+  Harness h{rfc9293_profile(), c};
+  const int fd = h.active_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 100);  // fills the buffer: window 0
+  EXPECT_EQ(h.out.segments[0].window, 0);
+  h.send(fd, 10);
+  h.seg(PA, h.theirs(101), h.ours(11), 10);
+  EXPECT_TRUE(h.fired(Rule::R52));
+  EXPECT_TRUE(h.sent({{A, h.ours(11), h.theirs(101)}}));
+  EXPECT_EQ(h.tcb()->snd_una.value, h.ours(11));
+}
+
+TEST(Established, NagleHoldsSecondSmallSegment) {
+  Harness h;
+  const int fd = h.active_established();
+  h.send(fd, 10);
+  h.send(fd, 10);
+  EXPECT_TRUE(h.sent_nothing());
+  h.seg(A, h.theirs(1), h.ours(11));
+  EXPECT_TRUE(h.sent({{PA, h.ours(11), h.theirs(1), 10}}));
+}
+
+TEST(Established, NodelaySendsSmallSegmentsAtOnce) {
+  Harness h;
+  const int fd = h.active_established();
+  h.setsockopt(fd, SockOpt::kTcpNodelay, 1);
+  h.send(fd, 10);
+  h.send(fd, 10);
+  EXPECT_TRUE(h.sent({{PA, h.ours(11), h.theirs(1), 10}}));
+}
+
+TEST(Established, LinuxWindowFieldIsScaled) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Mss{1460});
+  s.options.emplace_back(wire::option::WindowScale{7});
+  h.inject(s);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(h.out.segments[0].window, 502);  // 64240 rounded up to 128-byte units
+}
+
+}  // namespace
+}  // namespace tcpconform::model::testing

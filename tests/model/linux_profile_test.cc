@@ -1,0 +1,135 @@
+// The Linux profile as a whole: the fields' values and end-to-end behaviours the catalog measured.
+#include "model_test_helpers.h"
+
+namespace tcpconform::model::testing {
+namespace {
+
+TEST(LinuxProfile, FieldsFollowDefaultSysctls) {
+  const Profile p = linux_profile();
+  EXPECT_EQ(p.name, "linux");
+  EXPECT_EQ(p.time_wait, Duration{60s});   // R175
+  EXPECT_EQ(p.fin_timeout, Duration{60s});  // R169
+  EXPECT_EQ(p.rto_min, Duration{200ms});    // R170
+  EXPECT_EQ(p.syn_retries, 6);              // R170
+  EXPECT_EQ(p.synack_retries, 5);           // R170
+  EXPECT_FALSE(p.rfc1337);                  // R171
+  EXPECT_TRUE(p.half_duplex_close_rst);     // R168
+  EXPECT_TRUE(p.request_sockets);           // R160
+  EXPECT_EQ(p.oow_ack_interval, Duration{500ms});  // R174
+}
+
+TEST(LinuxProfile, RfcProfileFollowsTheRfc) {
+  const Profile p = rfc9293_profile();
+  EXPECT_EQ(p.name, "rfc9293");
+  EXPECT_EQ(p.time_wait, Duration{240s});  // R122: 2 × MSL of 2 min
+  EXPECT_TRUE(p.rfc1337);                  // R121
+  EXPECT_FALSE(p.half_duplex_close_rst);   // R130 [OPT]
+  EXPECT_EQ(p.rto_min, Duration{1s});      // R136
+}
+
+TEST(LinuxProfile, R160_R9_FullPassiveExchange) {
+  Harness h{linux_profile()};
+  const int fd = h.passive_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(101)}}));
+  EXPECT_EQ(h.recv(fd).value, 100);
+  EXPECT_EQ(h.send(fd, 50).value, 50);
+  EXPECT_TRUE(h.sent({{PA, h.ours(1), h.theirs(101), 50}}));
+  h.seg(FA, h.theirs(101), h.ours(51));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+  h.close(fd);
+  EXPECT_TRUE(h.sent({{FA, h.ours(51), h.theirs(102)}}));
+  h.seg(A, h.theirs(102), h.ours(52));
+  EXPECT_EQ(h.state(), State::kClosed);
+}
+
+TEST(LinuxProfile, R175_R128_ActiveCloserEndsInTimeWait) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.close(fd);
+  h.seg(FA, h.theirs(1), h.ours(2));
+  EXPECT_EQ(h.state(), State::kTimeWait);
+  EXPECT_TRUE(h.fired(Rule::R128));
+}
+
+TEST(LinuxProfile, SynAckWithTimestampsUsesWindow65160) {
+  Harness h{linux_profile()};
+  h.listening();
+  wire::Segment s = h.make(S, kPeerIss);
+  s.options.emplace_back(wire::option::Mss{1460});
+  s.options.emplace_back(wire::option::SackPermitted{});
+  s.options.emplace_back(wire::option::Timestamp{5, 0});
+  s.options.emplace_back(wire::option::Nop{});
+  s.options.emplace_back(wire::option::WindowScale{7});
+  h.inject(s);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  const wire::Segment& r = h.out.segments[0];
+  EXPECT_EQ(r.window, 65160);
+  ASSERT_EQ(r.options.size(), 5U);
+  EXPECT_EQ(std::get<wire::option::Timestamp>(r.options[2]).ecr, 5U);
+}
+
+TEST(LinuxProfile, R178_SegmentsWithoutTimestampAreAccepted) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  const auto ts = std::get<wire::option::Timestamp>(h.out.segments[0].options[2]);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{100, ts.val});
+  h.inject(s);
+  ASSERT_TRUE(h.tcb()->ts_ok);
+  h.seg(PA, h.theirs(1), h.ours(1), 10);  // no TSopt
+  EXPECT_TRUE(h.fired(Rule::R178));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(11));
+}
+
+TEST(LinuxProfile, R150_RfcDropsSegmentsWithoutTimestamp) {
+  Harness h;
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{100, 0});
+  h.inject(s);
+  h.seg(PA, h.theirs(1), h.ours(1), 10);
+  EXPECT_TRUE(h.fired(Rule::R150));
+  EXPECT_TRUE(h.sent_nothing());
+}
+
+TEST(LinuxProfile, R151_PawsRejectsOldTimestamp) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{1000, 0});
+  h.inject(s);
+  wire::Segment old = h.make(PA, h.theirs(1), h.ours(1), 10);
+  old.options.emplace_back(wire::option::Timestamp{900, 0});
+  h.inject(old);
+  EXPECT_TRUE(h.fired(Rule::R151));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(1));
+}
+
+TEST(LinuxProfile, R152_TsRecentFollowsTheLeftEdge) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{1000, 0});
+  h.inject(s);
+  wire::Segment d = h.make(PA, h.theirs(1), h.ours(1), 10);
+  d.options.emplace_back(wire::option::Timestamp{1500, 0});
+  h.inject(d);
+  EXPECT_EQ(h.tcb()->ts_recent, 1500U);
+  EXPECT_TRUE(h.fired(Rule::R152));
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(std::get<wire::option::Timestamp>(h.out.segments[0].options[2]).ecr, 1500U);
+  EXPECT_TRUE(h.fired(Rule::R154));
+}
+
+}  // namespace
+}  // namespace tcpconform::model::testing

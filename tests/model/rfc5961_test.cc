@@ -1,0 +1,150 @@
+// RFC 5961 mitigations in synchronized states (R60–R64, R67, R71, R131–R135, R173, R174).
+#include "model_test_helpers.h"
+
+namespace tcpconform::model::testing {
+namespace {
+
+TEST(Rfc5961, R61_RstAtRcvNxtResets) {
+  Harness h;
+  const int fd = h.active_established();
+  h.seg(R, h.theirs(1));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R61));
+  EXPECT_TRUE(h.fired(Rule::R63));
+  EXPECT_EQ(h.recv(fd).error, ECONNRESET);
+  EXPECT_EQ(h.recv(fd).value, 0);
+  EXPECT_EQ(h.send(fd, 1).error, EPIPE);
+}
+
+TEST(Rfc5961, R62_R135_InexactRstDrawsChallengeAckAndChangesNothing) {
+  Harness h;
+  h.active_established();
+  const Tcb before = *h.tcb();
+  h.seg(R, h.theirs(100));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_TRUE(h.fired(Rule::R62));
+  EXPECT_TRUE(h.fired(Rule::R135));
+  expect_same_tcb(before, *h.tcb());
+}
+
+TEST(Rfc5961, R60_RstOutsideWindowIsDropped) {
+  Harness h;
+  h.active_established();
+  h.seg(R, h.theirs(10000000));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R60));
+  EXPECT_EQ(h.state(), State::kEstablished);
+}
+
+TEST(Rfc5961, R60_OldRstIsDropped) {
+  Harness h;
+  h.active_established();
+  h.seg(R, h.theirs(0));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kEstablished);
+}
+
+TEST(Rfc5961, R64_RstCarryingDataIsAccepted) {
+  Harness h;
+  h.active_established();
+  h.seg(R, h.theirs(1), 0, 12);
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R64));
+}
+
+TEST(Rfc5961, R67_R132_SynInEstablishedDrawsChallengeAck) {
+  for (const Profile& p : {rfc9293_profile(), linux_profile()}) {
+    Harness h{p};
+    h.active_established();
+    h.syn(h.theirs(5));
+    EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}})) << p.name;
+    EXPECT_EQ(h.state(), State::kEstablished);
+    EXPECT_TRUE(h.fired(Rule::R67));
+    EXPECT_TRUE(h.fired(Rule::R132));
+  }
+}
+
+TEST(Rfc5961, R67_SynOutsideWindowAlsoDrawsChallengeAck) {
+  Harness h;
+  h.active_established();
+  h.syn(h.theirs(50000000));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+}
+
+TEST(Rfc5961, R71_R134_AckBelowWindowDrawsAckAndDropsData) {
+  Harness h;
+  const int fd = h.active_established();
+  h.send(fd, 100);
+  h.seg(A, h.theirs(1), h.ours(101));
+  h.seg(PA, h.theirs(1), h.ours(101) - 200000, 10);
+  EXPECT_TRUE(h.sent({{A, h.ours(101), h.theirs(1)}}));
+  EXPECT_TRUE(h.fired(Rule::R71));
+  EXPECT_TRUE(h.fired(Rule::R134));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(1));
+}
+
+TEST(Rfc5961, R71_OldAckWithinMaxWindowIsAccepted) {
+  Harness h;
+  const int fd = h.active_established();
+  h.send(fd, 100);
+  h.seg(A, h.theirs(1), h.ours(101));
+  h.seg(PA, h.theirs(1), h.ours(51), 10);
+  EXPECT_TRUE(h.sent({{A, h.ours(101), h.theirs(11)}}));
+}
+
+TEST(Rfc5961, R173_LinuxOldAckBoundIsBytesAcked) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.send(fd, 100);
+  h.seg(A, h.theirs(1), h.ours(101));
+  // 101 bytes acked so far (SYN included): an ACK 150 below SND.UNA is too old for Linux.
+  h.seg(PA, h.theirs(1), h.ours(101) - 150, 10);
+  EXPECT_TRUE(h.sent({{A, h.ours(101), h.theirs(1)}}));
+  EXPECT_TRUE(h.fired(Rule::R173));
+}
+
+TEST(Rfc5961, R133_R174_LinuxRateLimitsChallengeAcks) {
+  Harness h{linux_profile()};
+  h.active_established();
+  h.seg(R, h.theirs(100));
+  EXPECT_EQ(h.out.segments.size(), 1U);
+  h.seg(R, h.theirs(200));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R174));
+  h.advance(500ms);
+  h.seg(R, h.theirs(300));
+  EXPECT_EQ(h.out.segments.size(), 1U);
+}
+
+TEST(Rfc5961, R133_RfcProfileDoesNotRateLimit) {
+  Harness h;
+  h.active_established();
+  h.seg(R, h.theirs(100));
+  h.seg(R, h.theirs(200));
+  EXPECT_EQ(h.out.segments.size(), 1U);
+  EXPECT_TRUE(h.fired(Rule::R133));
+}
+
+TEST(Rfc5961, R131_RstRulesApplyInFinWait2) {
+  Harness h;
+  h.fin_wait_2();
+  h.seg(R, h.theirs(10));
+  EXPECT_TRUE(h.sent({{A, h.ours(2), h.theirs(1)}}));
+  h.seg(R, h.theirs(1));
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R131));
+}
+
+TEST(Rfc5961, R142_UnacceptableSegmentNeverDrawsRst) {
+  Harness h;
+  h.active_established();
+  h.seg(A, h.theirs(1) - 100000, h.ours(1) + 100000);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_FALSE(h.out.segments[0].flags.has(Flag::kRst));
+  EXPECT_TRUE(h.fired(Rule::R142));
+}
+
+}  // namespace
+}  // namespace tcpconform::model::testing

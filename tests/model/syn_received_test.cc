@@ -1,0 +1,205 @@
+// SYN-RECEIVED: §3.10.7.4 for passive and simultaneous opens, and Linux request sockets
+// (R9–R12, R27, R66, R72, R160–R163).
+#include "model_test_helpers.h"
+
+namespace tcpconform::model::testing {
+namespace {
+
+// Active side in SYN-RECEIVED after crossing SYNs.
+int simultaneous(Harness& h) {
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  h.syn();
+  return fd;
+}
+
+TEST(SynReceived, R9_R72_AckOfSynEstablishes) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.seg(A, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_TRUE(h.fired(Rule::R9));
+  EXPECT_TRUE(h.fired(Rule::R72));
+}
+
+TEST(SynReceived, R72_BadAckDrawsRstAndKeepsState) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.seg(A, h.theirs(1), h.ours(5));
+  EXPECT_TRUE(h.sent({{R, h.ours(5)}}));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+}
+
+TEST(SynReceived, R161_LinuxBadAckToRequestSocketDrawsRst) {
+  Harness h{linux_profile()};
+  h.listening();
+  h.syn();
+  h.seg(A, h.theirs(1), h.ours(2));
+  EXPECT_TRUE(h.sent({{R, h.ours(2)}}));
+  EXPECT_TRUE(h.fired(Rule::R161));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+}
+
+TEST(SynReceived, R11_RstReturnsToListenSilently) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.seg(R, h.theirs(1));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R11));
+  EXPECT_TRUE(h.observed(State::kListen).has_value());
+  ASSERT_EQ(h.out.state_changes.size(), 1U);
+  EXPECT_EQ(h.out.state_changes[0].to, State::kListen);
+}
+
+TEST(SynReceived, R162_LinuxInWindowRstDropsRequest) {
+  Harness h{linux_profile()};
+  h.listening();
+  h.syn();
+  h.seg(R, h.theirs(100));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R162));
+}
+
+TEST(SynReceived, R62_RfcInexactRstDrawsChallengeAck) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.seg(R, h.theirs(100));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+}
+
+TEST(SynReceived, R66_RfcInWindowSynReturnsToListen) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.syn(h.theirs(10));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R66));
+}
+
+TEST(SynReceived, R66_RfcRetransmittedSynDrawsAck) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.syn();
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+}
+
+TEST(SynReceived, R163_LinuxRetransmittedSynResendsSynAck) {
+  Harness h{linux_profile()};
+  h.listening();
+  h.syn();
+  h.syn();
+  EXPECT_TRUE(h.sent({{SA, h.ours(0), h.theirs(1)}}));
+  EXPECT_TRUE(h.fired(Rule::R163));
+}
+
+TEST(SynReceived, R53_OutOfWindowSegmentDrawsAck) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.seg(A, h.theirs(1000000), h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+}
+
+TEST(SynReceived, R160_LinuxFinalAckWithDataDeliversIt) {
+  Harness h{linux_profile()};
+  const int lfd = h.listening();
+  h.syn();
+  h.seg(PA, h.theirs(1), h.ours(1), 10);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(11)}}));
+  const int fd = static_cast<int>(h.accept(lfd).value);
+  EXPECT_EQ(h.recv(fd).value, 10);
+}
+
+TEST(SynReceived, R87_FinOnFinalAckGoesToCloseWait) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.seg(FA, h.theirs(1), h.ours(1));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(2)}}));
+}
+
+TEST(SynReceived, R70_SegmentWithoutAckIsDropped) {
+  Harness h;
+  h.listening();
+  h.syn();
+  h.seg(P, h.theirs(1), 0, 5);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R70));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+}
+
+TEST(SynReceived, R164a_LinuxFinalAckDroppedWhenAcceptQueueFull) {
+  Harness h{linux_profile()};
+  h.listening(0);
+  h.syn();
+  h.seg(A, h.theirs(1), h.ours(1));
+  wire::Segment s = h.make(S, 5000);
+  s.sport = kRemotePort + 1;
+  // A second request created before the queue filled up would be kept; here the listener is
+  // full already, so even the SYN is dropped.
+  h.inject(s);
+  EXPECT_TRUE(h.sent_nothing());
+}
+
+TEST(SynReceived, R12_SimultaneousOpenRstRefuses) {
+  Harness h;
+  const int fd = simultaneous(h);
+  h.seg(R, h.theirs(1));
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R12));
+  EXPECT_EQ(h.connect(fd).error, ECONNREFUSED);
+}
+
+TEST(SynReceived, R27_CrossingSynAckEstablishesWithoutReply) {
+  for (const Profile& p : {rfc9293_profile(), linux_profile()}) {
+    Harness h{p};
+    simultaneous(h);
+    h.seg(SA, kPeerIss, h.ours(1));
+    EXPECT_TRUE(h.sent_nothing()) << p.name;
+    EXPECT_EQ(h.state(), State::kEstablished) << p.name;
+    EXPECT_TRUE(h.fired(Rule::R27)) << p.name;
+  }
+}
+
+TEST(SynReceived, R10_R116_CloseSendsFin) {
+  Harness h;
+  const int fd = simultaneous(h);
+  h.close(fd);
+  EXPECT_TRUE(h.sent({{FA, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kFinWait1);
+  EXPECT_TRUE(h.fired(Rule::R10));
+}
+
+TEST(SynReceived, R120d_AbortSendsRst) {
+  Harness h;
+  const int fd = simultaneous(h);
+  h.setsockopt(fd, SockOpt::kSoLinger, 0, true);
+  h.close(fd);
+  EXPECT_TRUE(h.sent({{R, h.ours(1)}}));
+  EXPECT_EQ(h.state(), State::kClosed);
+}
+
+TEST(SynReceived, R67_SynInActiveSynReceivedDrawsChallengeAck) {
+  Harness h;
+  simultaneous(h);
+  h.syn(h.theirs(5));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+}
+
+}  // namespace
+}  // namespace tcpconform::model::testing
