@@ -161,11 +161,26 @@ int run_all(const RunConfig& config) {
       engine::ScenarioResult r = run_one(*worker, programs[task.program], task.version, config);
       r.file = names[task.program];
       const std::lock_guard lock(print_mutex);
-      fmt::print("{:<5} {}  {}  {:.1f} ms{}\n", engine::to_string(r.verdict), family(task.version),
-                 r.file, static_cast<double>(r.wall_us) / 1e3,
+      std::string lanes;
+      if (r.verdict == engine::Verdict::kFail) {
+        for (const auto& lane : r.lanes) {
+          lanes += fmt::format(
+              "{}{}: {}", lanes.empty() ? "  [" : "; ", lane.sut,
+              lane.passed
+                  ? std::string("pass")
+                  : fmt::format("fails at line {}", lane.mismatch ? lane.mismatch->where.line : 0));
+        }
+        if (r.divergence) {
+          lanes += fmt::format("; states diverge at line {}", r.divergence->where.line);
+        }
+        lanes += "]";
+      }
+      fmt::print("{:<5} {}  {}  {:.1f} ms{}{}\n", engine::to_string(r.verdict),
+                 family(task.version), r.file, static_cast<double>(r.wall_us) / 1e3,
                  r.waited_us > 0 ? fmt::format(" (of which {:.1f} ms waiting for timers)",
                                                static_cast<double>(r.waited_us) / 1e3)
-                                 : "");
+                                 : "",
+                 lanes);
       if (config.verbose) {
         for (const auto& lane : r.lanes) {
           fmt::print("    exchange on {}:\n{}", lane.sut, engine::ladder(lane));

@@ -118,8 +118,11 @@ ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
     if (real_lane) {
       if (auto r = real_lane->execute(i); !r) return harness_error(r.error());
     }
-    if (model_lane.failed() || (real_lane && real_lane->failed())) break;
-    if (real_lane && changes_state(program.steps[i].action)) {
+    // A lane that departed from the script stops; the other goes on, so each lane's verdict is
+    // its own. States are compared only while both still follow the script.
+    if (model_lane.failed() && (!real_lane || real_lane->failed())) break;
+    if (real_lane && !result.divergence && !model_lane.failed() && !real_lane->failed() &&
+        changes_state(program.steps[i].action)) {
       auto mine = model_lane.observe_script_space();
       if (!mine) return harness_error(mine.error());
       auto theirs = real_lane->observe_script_space();
@@ -133,15 +136,12 @@ ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
         d.diffs = std::move(diffs);
         model.last_event_rules().for_each([&](model::Rule r) { d.rules.push_back(r); });
         result.divergence = std::move(d);
-        break;
       }
     }
   }
-  if (!result.divergence) {
-    if (auto r = model_lane.finish(); !r) return harness_error(r.error());
-    if (real_lane) {
-      if (auto r = real_lane->finish(); !r) return harness_error(r.error());
-    }
+  if (auto r = model_lane.finish(); !r) return harness_error(r.error());
+  if (real_lane) {
+    if (auto r = real_lane->finish(); !r) return harness_error(r.error());
   }
 
   result.lanes.push_back(std::move(model_lane.result()));
