@@ -85,6 +85,7 @@ std::optional<Duration> ModelSut::time_to_next_timer() const {
 Result<void> ModelSut::configure(const Settings& settings) {
   model::Profile profile = endpoint_.profile();
   model::Choices& choices = endpoint_.choices();
+  ignored_.clear();  // only the latest settings' gaps are worth reporting
   for (const auto& setting : settings) {
     const std::string& key = setting.first;
     const std::string& value = setting.second;
