@@ -48,7 +48,8 @@ class Lane {
   // Performs step `i` (after reach). A departure from the script is recorded as the lane's
   // mismatch (see failed()); the error is for harness failures only.
   [[nodiscard]] harness::Result<void> execute(std::size_t i);
-  // After the last step: no blocking call may still be pending, no segment unexpected.
+  // After the last step: no blocking call may still be pending. (Segments sent after the last
+  // step are not judged, as in packetdrill; a script ends with `//@ quiet` to assert none.)
   [[nodiscard]] harness::Result<void> finish();
 
   [[nodiscard]] bool failed() const { return result_.mismatch.has_value(); }

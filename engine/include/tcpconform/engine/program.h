@@ -92,7 +92,8 @@ struct Expr {
     kList,      // [a, b]      (children)
     kBraces,    // {a, b}      (children)
     kCall,      // htons(8080), inet_addr("…"): text is the function, children the arguments
-    kAssign,    // l_onoff=1: text is the name, children[0] the value
+    kAssign,    // l_onoff=1: text is the name, children[0] the value; msg_iov(1)=[…]: text
+                // empty, children[0] the kCall on the left, children[1] the value
     kOr,        // O_RDWR|O_NONBLOCK: children are the operands
   };
   Kind kind = Kind::kEllipsis;
