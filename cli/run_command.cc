@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "exit_codes.h"
@@ -265,6 +266,46 @@ int run_all(const RunConfig& config) {
   }
   summary.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // Coverage of the whole run: catalog rules the model applied, state-diagram edges walked.
+  model::RuleSet rules;
+  std::set<std::pair<model::State, model::State>> edges;
+  for (const auto& r : summary.results) {
+    rules |= r.rules;
+    edges.insert(r.edges.begin(), r.edges.end());
+  }
+  fmt::print("\ncoverage: {} of {} catalog rules applied by the model, {} state transitions\n",
+             rules.size(), model::kRuleCount, edges.size());
+  // Scenarios whose subject is a kernel timer are timed apart: their real waits dominate.
+  std::vector<std::int64_t> quick;
+  std::int64_t quick_total = 0;
+  std::size_t timed = 0;
+  std::int64_t timed_total = 0;
+  for (const auto& r : summary.results) {
+    if (r.waited_us > 0) {
+      ++timed;
+      timed_total += r.wall_us;
+    } else {
+      quick.push_back(r.wall_us);
+      quick_total += r.wall_us;
+    }
+  }
+  if (!quick.empty()) {
+    std::sort(quick.begin(), quick.end());
+    fmt::print(
+        "time: {} scenarios without timer waits took {:.3f} s (median {:.2f} ms); {} "
+        "scenarios about kernel timers took {:.2f} s\n",
+        quick.size(), static_cast<double>(quick_total) / 1e6,
+        static_cast<double>(quick[quick.size() / 2]) / 1e3, timed,
+        static_cast<double>(timed_total) / 1e6);
+  }
+  if (config.verbose) {
+    std::string ids;
+    rules.for_each([&](model::Rule r) { ids += fmt::format(" {}", model::to_string(r)); });
+    fmt::print("rules:{}\n", ids);
+    for (const auto& [from, to] : edges) {
+      fmt::print("edge: {} -> {}\n", model::to_string(from), model::to_string(to));
+    }
+  }
   int code = failed > 0 ? kExitFailures : kExitOk;
   if (!config.json.empty()) {
     if (auto w = write_json(config.json, summary); !w) {

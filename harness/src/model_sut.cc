@@ -103,6 +103,9 @@ Result<void> ModelSut::configure(const Settings& settings) {
     } else if (key == "net/ipv4/tcp_syn_retries") {
       if (!number) return bad();
       profile.syn_retries = static_cast<int>(*number);
+    } else if (key == "net/ipv4/tcp_syn_linear_timeouts") {
+      if (!number) return bad();
+      profile.syn_linear_timeouts = static_cast<int>(*number);
     } else if (key == "net/ipv4/tcp_synack_retries") {
       if (!number) return bad();
       profile.synack_retries = static_cast<int>(*number);
