@@ -31,8 +31,8 @@ void Lexer::advance(std::size_t n) {
   }
 }
 
-Token Lexer::make(Tok kind, std::size_t /*begin*/, std::uint32_t line, std::uint32_t column,
-                  std::size_t text_begin, std::size_t text_end) {
+Token Lexer::make(Tok kind, std::uint32_t line, std::uint32_t column, std::size_t text_begin,
+                  std::size_t text_end) {
   Token t;
   t.kind = kind;
   t.text = text_.substr(text_begin, text_end - text_begin);
@@ -62,7 +62,7 @@ Token Lexer::next() {
       const std::uint32_t column = column_;
       const std::size_t end = text_.find("*/", pos_ + 2);
       if (end == std::string_view::npos) {
-        Token t = make(Tok::kError, pos_, line, column, pos_, pos_ + 2);
+        Token t = make(Tok::kError, line, column, pos_, pos_ + 2);
         t.message = "unterminated comment";
         advance(text_.size() - pos_);
         return t;
@@ -79,11 +79,11 @@ Token Lexer::next() {
   const std::uint32_t column = column_;
   const char c = at(pos_);
 
-  if (pos_ >= text_.size()) return make(Tok::kEof, begin, line, column, begin, begin);
+  if (pos_ >= text_.size()) return make(Tok::kEof, line, column, begin, begin);
 
   if (c == '\n') {
     advance(1);
-    Token t = make(Tok::kNewline, begin, line, column, begin, begin + 1);
+    Token t = make(Tok::kNewline, line, column, begin, begin + 1);
     space_ = true;
     return t;
   }
@@ -92,7 +92,7 @@ Token Lexer::next() {
   if (c == '/' && at(pos_ + 1) == '/' && at(pos_ + 2) == '@') {
     std::size_t end = pos_ + 3;
     while (end < text_.size() && text_[end] != '\n') ++end;
-    Token t = make(Tok::kDirective, begin, line, column, begin + 3, end);
+    Token t = make(Tok::kDirective, line, column, begin + 3, end);
     advance(end - pos_);
     return t;
   }
@@ -109,7 +109,7 @@ Token Lexer::next() {
                                   text_[trimmed - 1] == '\r')) {
       --trimmed;
     }
-    Token t = make(Tok::kOption, begin, line, column, begin + 2, trimmed);
+    Token t = make(Tok::kOption, line, column, begin + 2, trimmed);
     advance(end - pos_);
     return t;
   }
@@ -117,12 +117,12 @@ Token Lexer::next() {
   if (c == '`') {
     const std::size_t end = text_.find('`', pos_ + 1);
     if (end == std::string_view::npos) {
-      Token t = make(Tok::kError, begin, line, column, begin, begin + 1);
+      Token t = make(Tok::kError, line, column, begin, begin + 1);
       t.message = "unterminated shell command (missing closing '`')";
       advance(text_.size() - pos_);
       return t;
     }
-    Token t = make(Tok::kBackquoted, begin, line, column, begin + 1, end);
+    Token t = make(Tok::kBackquoted, line, column, begin + 1, end);
     advance(end + 1 - pos_);
     return t;
   }
@@ -130,12 +130,12 @@ Token Lexer::next() {
   if (c == '%' && at(pos_ + 1) == '{') {
     const std::size_t end = text_.find("}%", pos_ + 2);
     if (end == std::string_view::npos) {
-      Token t = make(Tok::kError, begin, line, column, begin, begin + 2);
+      Token t = make(Tok::kError, line, column, begin, begin + 2);
       t.message = "unterminated code block (missing '}%')";
       advance(text_.size() - pos_);
       return t;
     }
-    Token t = make(Tok::kCode, begin, line, column, begin + 2, end);
+    Token t = make(Tok::kCode, line, column, begin + 2, end);
     advance(end + 2 - pos_);
     return t;
   }
@@ -147,18 +147,18 @@ Token Lexer::next() {
       ++end;
     }
     if (end >= text_.size() || text_[end] != '"') {
-      Token t = make(Tok::kError, begin, line, column, begin, begin + 1);
+      Token t = make(Tok::kError, line, column, begin, begin + 1);
       t.message = "unterminated string";
       advance(end - pos_);
       return t;
     }
-    Token t = make(Tok::kString, begin, line, column, begin + 1, end);
+    Token t = make(Tok::kString, line, column, begin + 1, end);
     advance(end + 1 - pos_);
     return t;
   }
 
   if (c == '.' && at(pos_ + 1) == '.' && at(pos_ + 2) == '.') {
-    Token t = make(Tok::kEllipsis, begin, line, column, begin, begin + 3);
+    Token t = make(Tok::kEllipsis, line, column, begin, begin + 3);
     advance(3);
     return t;
   }
@@ -168,7 +168,7 @@ Token Lexer::next() {
   if (c == '0' && (at(pos_ + 1) == 'x' || at(pos_ + 1) == 'X') && is_hex(at(pos_ + 2))) {
     std::size_t end = pos_ + 2;
     while (is_hex(at(end))) ++end;
-    Token t = make(Tok::kInt, begin, line, column, begin, end);
+    Token t = make(Tok::kInt, line, column, begin, end);
     advance(end - pos_);
     return t;
   }
@@ -181,7 +181,7 @@ Token Lexer::next() {
       ++end;
       while (is_digit(at(end))) ++end;
     }
-    Token t = make(kind, begin, line, column, begin, end);
+    Token t = make(kind, line, column, begin, end);
     advance(end - pos_);
     return t;
   }
@@ -189,7 +189,7 @@ Token Lexer::next() {
   if (is_ident_start(c)) {
     std::size_t end = pos_;
     while (is_ident(at(end))) ++end;
-    Token t = make(Tok::kIdent, begin, line, column, begin, end);
+    Token t = make(Tok::kIdent, line, column, begin, end);
     advance(end - pos_);
     return t;
   }
@@ -214,14 +214,14 @@ Token Lexer::next() {
     case '-':
     case ';':
     case '!': {
-      Token t = make(Tok::kPunct, begin, line, column, begin, begin + 1);
+      Token t = make(Tok::kPunct, line, column, begin, begin + 1);
       advance(1);
       return t;
     }
     default: break;
   }
   // Any other byte (UTF-8 included) is an error token of one byte.
-  Token t = make(Tok::kError, begin, line, column, begin, begin + 1);
+  Token t = make(Tok::kError, line, column, begin, begin + 1);
   t.message = "unexpected character";
   advance(1);
   return t;

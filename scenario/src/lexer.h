@@ -49,8 +49,8 @@ class Lexer {
  private:
   [[nodiscard]] char at(std::size_t i) const { return i < text_.size() ? text_[i] : '\0'; }
   void advance(std::size_t n);
-  Token make(Tok kind, std::size_t begin, std::uint32_t line, std::uint32_t column,
-             std::size_t text_begin, std::size_t text_end);
+  Token make(Tok kind, std::uint32_t line, std::uint32_t column, std::size_t text_begin,
+             std::size_t text_end);
 
   std::string_view text_;
   std::size_t pos_ = 0;

@@ -91,7 +91,6 @@ PResult<engine::PacketSpec> Parser::parse_packet() {
   if (auto s = expect_punct('(', "'(' and the payload length (seq:end(len))"); !s) {
     return tl::unexpected(s.error());
   }
-  const Token len_tok = peek();
   auto len = parse_unsigned("the payload length (seq:end(len))", kU16);
   if (!len) return tl::unexpected(len.error());
   if (auto s = expect_punct(')', "')' after the payload length"); !s) {
@@ -103,7 +102,6 @@ PResult<engine::PacketSpec> Parser::parse_packet() {
                                       "should end at {}",
                                       *seq, *end, *len, (*seq + *len) & kU32)));
   }
-  (void)len_tok;
   p.seq = static_cast<std::uint32_t>(*seq);
   p.payload_len = static_cast<std::uint32_t>(*len);
 

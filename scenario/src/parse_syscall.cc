@@ -98,6 +98,16 @@ PResult<engine::Expr> Parser::parse_primary(int depth) {
       take();
       e.kind = Kind::kCall;
       if (auto s = list(')', "',' or ')' in the arguments"); !s) return tl::unexpected(s.error());
+      if (peek().is('=')) {  // msghdr fields: msg_iov(1)=[…]
+        take();
+        auto value = parse_expr(depth + 1);
+        if (!value) return value;
+        engine::Expr field;
+        field.kind = Kind::kAssign;
+        field.children.push_back(std::move(e));
+        field.children.push_back(std::move(*value));
+        return field;
+      }
       return e;
     }
     if (peek().is('=')) {

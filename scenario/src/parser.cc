@@ -258,16 +258,40 @@ PResult<engine::Program> Parser::run() {
     step.time.kind = engine::TimeKind::kNone;
 
     if (t.kind == Tok::kOption) {
+      // One or more `--name[=value]` on the line, as packetdrill allows.
       const Token opt = take();
-      engine::ScriptOption option;
-      const std::size_t eq = opt.text.find('=');
-      option.name = std::string(opt.text.substr(0, eq));
-      if (eq != std::string_view::npos) option.value = std::string(opt.text.substr(eq + 1));
-      if (option.name.find_first_of(" \t") != std::string::npos) {
-        return tl::unexpected(error_at(opt, "malformed option line: expected --name=value"));
+      std::string_view rest = opt.text;
+      std::uint32_t column = opt.column + 2;
+      for (;;) {
+        std::size_t next = std::string_view::npos;
+        for (std::size_t k = 1; k + 2 < rest.size(); ++k) {
+          if ((rest[k] == ' ' || rest[k] == '\t') && rest[k + 1] == '-' && rest[k + 2] == '-') {
+            next = k;
+            break;
+          }
+        }
+        std::string_view part = rest.substr(0, next);
+        while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
+        engine::ScriptOption option;
+        const std::size_t eq = part.find('=');
+        option.name = std::string(part.substr(0, eq));
+        if (eq != std::string_view::npos) option.value = std::string(part.substr(eq + 1));
+        const bool good_name =
+            !option.name.empty() && option.name.find_first_not_of(
+                                        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789_") == std::string::npos;
+        if (!good_name) {
+          return tl::unexpected(
+              error_at(opt.line, column, "malformed option: expected --name or --name=value"));
+        }
+        apply_option(program, option);
+        program.options.push_back(std::move(option));
+        if (next == std::string_view::npos) break;
+        std::size_t skip = next;
+        while (skip < rest.size() && (rest[skip] == ' ' || rest[skip] == '\t')) ++skip;
+        column += static_cast<std::uint32_t>(skip + 2);
+        rest = rest.substr(skip + 2);
       }
-      apply_option(program, option);
-      program.options.push_back(std::move(option));
       continue;
     }
     if (t.kind == Tok::kDirective) {

@@ -229,6 +229,8 @@ std::string print_expr(const Expr& e) {
     case Expr::Kind::kBraces: return "{" + join(e.children) + "}";
     case Expr::Kind::kCall: return e.text + "(" + join(e.children) + ")";
     case Expr::Kind::kAssign:
+      if (e.children.size() == 2)
+        return print_expr(e.children[0]) + "=" + print_expr(e.children[1]);
       return e.text + "=" + (e.children.empty() ? std::string("...") : print_expr(e.children[0]));
     case Expr::Kind::kOr: {
       std::string out;

@@ -62,6 +62,15 @@ TEST(Extension, QuietAndAdvance) {
   EXPECT_EQ(prog.steps[0].time.kind, engine::TimeKind::kNone);
 }
 
+TEST(Extension, AdvanceKeepsMicrosecondsAndLargeValuesRoundTrip) {
+  const auto prog = parse_ok("//@ advance 60888.8888888888\n//@ advance .25ms\n");
+  ASSERT_EQ(prog.steps.size(), 2U);
+  EXPECT_EQ(std::get<engine::AdvanceTime>(prog.steps[0].action).usecs, 60'888'888'888);
+  EXPECT_EQ(std::get<engine::AdvanceTime>(prog.steps[1].action).usecs, 250);
+  testing::expect_round_trip(prog);
+  EXPECT_FALSE(parse("//@ advance 99999999999999999s", "t.pkt").has_value());
+}
+
 TEST(Extension, OrdinaryCommentsAreNotExtensions) {
   const auto prog = parse_ok("// @ state fd 3 nonsense\n//state\n/*@ x */\n");
   EXPECT_TRUE(prog.steps.empty());

@@ -124,5 +124,17 @@ TEST(Packet, ScriptOptions) {
   EXPECT_EQ(prog.options[2].value, "1000");
 }
 
+TEST(Packet, SeveralOptionsOnOneLine) {
+  const auto prog = parse_ok("--ip_version=ipv6 --tolerance_usecs=7000   --verbose\n");
+  ASSERT_EQ(prog.options.size(), 3U);
+  EXPECT_EQ(prog.options[1].name, "tolerance_usecs");
+  EXPECT_EQ(prog.options[1].value, "7000");
+  EXPECT_EQ(prog.options[2].name, "verbose");
+  EXPECT_FALSE(prog.options[2].value.has_value());
+  EXPECT_EQ(prog.tolerance_usecs, 7000);
+  const auto bad = testing::parse_err("--ip_version=ipv4 --bad%name=1\n");
+  EXPECT_EQ(bad.column, 21U);
+}
+
 }  // namespace
 }  // namespace tcpconform::scenario

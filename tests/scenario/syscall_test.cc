@@ -160,6 +160,16 @@ TEST(Syscall, ArgumentsMaySpanLines) {
   EXPECT_EQ(s.call->option, model::SockOpt::kSoReuseAddr);
 }
 
+TEST(Syscall, PacketdrillStructuresParseAndStayUnmapped) {
+  const auto msg = only<SyscallSpec>(
+      "+0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 1000}], msg_flags=0}, 0) = 1000");
+  EXPECT_FALSE(msg.call.has_value());
+  EXPECT_EQ(print_expr(msg.args[1]), "{msg_name(...)=..., msg_iov(1)=[{..., 1000}], msg_flags=0}");
+  const auto poll =
+      only<SyscallSpec>("+0 poll([{fd=4, events=POLLIN|POLLOUT, revents=POLLOUT}], 1, 0) = 1");
+  EXPECT_EQ(print_expr(poll.args[0]), "[{fd=4, events=POLLIN|POLLOUT, revents=POLLOUT}]");
+}
+
 TEST(Syscall, EmptyArgumentList) {
   const auto s = only<SyscallSpec>("+0 pipe() = 0");
   EXPECT_TRUE(s.args.empty());
