@@ -49,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const wire::Segment& s = *loose;
   if (!wire::is_canonical(s.options)) fail("parse produced a non-canonical option list");
+  if (!wire::is_well_formed(s)) fail("parse produced a segment that is not well-formed");
 
   const auto emitted = wire::emit(s);
   auto again = wire::parse(emitted);

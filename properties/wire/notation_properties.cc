@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "segment_gen.h"
 #include "tcpconform/wire/notation.h"
+#include "wire/segment_gen.h"
 
 namespace tcpconform::wire {
 namespace {
@@ -46,7 +46,8 @@ RC_GTEST_PROP(WireNotation, PrintThenParseWithAddressesIsIdentityButTtl, ()) {
   RC_ASSERT(*parsed == s);
 }
 
-RC_GTEST_PROP(WireNotation, ParseOfArbitraryTextNeverCrashesAndPointsInside, (std::string text)) {
+RC_GTEST_PROP(WireNotation, ParseOfArbitraryTextNeverCrashesAndPointsInside,
+              (const std::string& text)) {
   auto parsed = parse_notation(text);
   if (!parsed) {
     RC_ASSERT(parsed.error().column >= 1);

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "segment_gen.h"
 #include "tcpconform/wire/seqnum.h"
+#include "wire/segment_gen.h"
 
 namespace tcpconform::wire {
 namespace {

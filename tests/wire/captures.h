@@ -1,5 +1,6 @@
 // Real Linux 6.18 segments captured through a TUN device in a private network namespace
-// (TEST-NET addresses), with a tcpdump-style line each; see tests/wire/README.md for how.
+// (TEST-NET addresses) by capture_segments.py, with a tcpdump-style line each. Tests depend on
+// these exact values; a new capture gives new ISNs and timestamps.
 #pragma once
 
 #include <array>

@@ -159,5 +159,36 @@ TEST(WireEmit, OversizedOptionAreaIsCutAtForty) {
   EXPECT_EQ(s->options.size(), 40U);
 }
 
+TEST(WireEmit, WellFormedSegments) {
+  Segment s = data_segment();
+  EXPECT_TRUE(is_well_formed(s));
+  s.dst = *IpAddress::parse("2001:db8::1");
+  EXPECT_FALSE(is_well_formed(s));  // mixed versions
+  s = data_segment();
+  s.src.bytes[4] = 1;
+  EXPECT_FALSE(is_well_formed(s));  // bytes beyond an IPv4 address
+  s = data_segment();
+  s.options = {option::Nop{}, option::Eol{}};
+  EXPECT_FALSE(is_well_formed(s));  // EOL where padding would be
+  s = data_segment();
+  s.payload.assign(65535 - 20 - 20 - 12, 0);
+  EXPECT_TRUE(is_well_formed(s));
+  EXPECT_EQ(*parse(emit(s)), s);
+  s.payload.push_back(0);
+  EXPECT_FALSE(is_well_formed(s));  // IPv4 total length overflows
+  s.src = *IpAddress::parse("2001:db8::2");
+  s.dst = *IpAddress::parse("2001:db8::1");
+  EXPECT_TRUE(is_well_formed(s));  // IPv6 does not count its own header
+  EXPECT_EQ(*parse(emit(s)), s);
+}
+
+TEST(WireEmit, ParsedSegmentsAreWellFormed) {
+  for (const auto& packet : {std::span<const std::uint8_t>(testdata::kV4Syn),
+                             std::span<const std::uint8_t>(testdata::kV6Syn),
+                             std::span<const std::uint8_t>(testdata::kV4Data)}) {
+    EXPECT_TRUE(is_well_formed(*parse(packet)));
+  }
+}
+
 }  // namespace
 }  // namespace tcpconform::wire

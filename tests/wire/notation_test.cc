@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "captures.h"
 #include "tcpconform/wire/codec.h"
 
@@ -133,6 +135,7 @@ TEST(WireNotation, ErrorsCarryColumns) {
   expect_error("S 0:0(0) win 5x", 15, "unexpected 'x'");
   expect_error("P. 0:2(2) payload 01", 11, "payload has 1 bytes but len is 2");
   expect_error("S 0:0(99999999999)", 7, "out of range");
+  expect_error("S 0:4000000000(4000000000)", 16, "len is out of range (max 65535)");
 }
 
 TEST(WireNotation, AddressErrors) {
@@ -150,6 +153,12 @@ TEST(WireNotation, AddressErrors) {
   e = parse_notation_with_addresses("192.0.2.1:80 > 192.0.2.2:1: S 0:0(0) bad");
   ASSERT_FALSE(e.has_value());
   EXPECT_EQ(e.error().column, 38U);
+}
+
+TEST(WireNotation, StreamsSegmentsForTestFailures) {
+  std::ostringstream os;
+  os << *parse(testdata::kV4Rst);
+  EXPECT_EQ(os.str(), "192.0.2.1:81 > 192.0.2.2:4001: R. 0:0(0) ack 12346 win 0 ttl 64");
 }
 
 TEST(WireNotationError, ToString) {

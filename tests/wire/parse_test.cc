@@ -25,7 +25,7 @@ Bytes bytes(const std::array<std::uint8_t, N>& a) {
 void fix_ipv4_checksum(Bytes& p) {
   p[10] = 0;
   p[11] = 0;
-  const std::size_t ihl = (p[0] & 0x0fU) * 4U;
+  const std::size_t ihl = static_cast<std::size_t>(p[0] & 0x0fU) * 4;
   std::uint32_t sum = 0;
   for (std::size_t i = 0; i < ihl; i += 2) sum += static_cast<std::uint32_t>(p[i] << 8U | p[i + 1]);
   while ((sum >> 16U) != 0) sum = (sum & 0xffffU) + (sum >> 16U);

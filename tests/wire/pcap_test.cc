@@ -93,6 +93,18 @@ TEST(WirePcapWriter, OpenFailureIsAnError) {
   EXPECT_NE(writer.error().message.find("/nonexistent-dir/x.pcap"), std::string::npos);
 }
 
+TEST(WirePcapWriter, RefusesPacketsBeyondSnapLength) {
+  const std::string path = temp_path("tcpconform-pcap-big");
+  auto writer = PcapWriter::open(path);
+  ASSERT_TRUE(writer.has_value());
+  const std::vector<std::uint8_t> huge(262145, 0);
+  auto result = writer->write(huge, 1ns);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("snap length"), std::string::npos);
+  EXPECT_EQ(writer->packets_written(), 0U);
+  std::filesystem::remove(path);
+}
+
 TEST(WirePcapWriter, RefusesNegativeTimestamp) {
   const std::string path = temp_path("tcpconform-pcap-neg");
   auto writer = PcapWriter::open(path);

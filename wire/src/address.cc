@@ -43,7 +43,7 @@ std::string IpAddress::to_string() const {
   std::array<char, INET6_ADDRSTRLEN> buffer{};
   const int family = version == IpVersion::kV4 ? AF_INET : AF_INET6;
   if (inet_ntop(family, bytes.data(), buffer.data(), buffer.size()) == nullptr) return "?";
-  return std::string(buffer.data());
+  return {buffer.data()};
 }
 
 std::string Endpoint::to_string() const {

@@ -6,13 +6,21 @@
 namespace tcpconform::wire {
 
 std::uint32_t checksum_add(std::uint32_t sum, std::span<const std::uint8_t> data) {
-  // Accumulate in 64 bits so no carry is lost, then fold back to 32 for the caller.
+  // Adds big-endian 32-bit words into 64 bits: 2^16 = 1 modulo 0xffff, so a 32-bit word adds the
+  // same as its two 16-bit halves, and no carry is lost before the final fold (RFC 1071 §2(B)).
   std::uint64_t acc = sum;
+  const std::size_t n = data.size();
   std::size_t i = 0;
-  for (; i + 1 < data.size(); i += 2) {
-    acc += static_cast<std::uint32_t>(data[i] << 8U | data[i + 1]);
+  for (; i + 4 <= n; i += 4) {
+    acc += static_cast<std::uint32_t>(data[i]) << 24U |
+           static_cast<std::uint32_t>(data[i + 1]) << 16U |
+           static_cast<std::uint32_t>(data[i + 2]) << 8U | static_cast<std::uint32_t>(data[i + 3]);
   }
-  if (i < data.size()) acc += static_cast<std::uint32_t>(data[i] << 8U);
+  if (i + 2 <= n) {
+    acc += static_cast<std::uint32_t>(data[i] << 8U | data[i + 1]);
+    i += 2;
+  }
+  if (i < n) acc += static_cast<std::uint32_t>(data[i] << 8U);  // odd byte, zero-padded
   while ((acc >> 32U) != 0) acc = (acc & 0xffffffffU) + (acc >> 32U);
   return static_cast<std::uint32_t>(acc);
 }

@@ -90,6 +90,23 @@ void emit_into(const Segment& segment, std::vector<std::uint8_t>& out, const Emi
   set16(out, tcp + 16, sum);
 }
 
+bool is_well_formed(const Segment& segment) {
+  if (segment.src.version != segment.dst.version) return false;
+  const bool v4 = segment.src.version == IpVersion::kV4;
+  if (v4) {
+    const auto zero = [](std::uint8_t b) { return b == 0; };
+    if (!std::all_of(segment.src.bytes.begin() + 4, segment.src.bytes.end(), zero) ||
+        !std::all_of(segment.dst.bytes.begin() + 4, segment.dst.bytes.end(), zero)) {
+      return false;
+    }
+  }
+  if (!is_canonical(segment.options)) return false;
+  // IPv4's total length counts the IP header; IPv6's payload length does not.
+  const std::size_t counted =
+      (v4 ? kIpv4Header : 0) + kTcpHeader + padded_size(segment.options) + segment.payload.size();
+  return counted <= 0xffff;
+}
+
 std::vector<std::uint8_t> emit(const Segment& segment, const EmitOptions& options) {
   std::vector<std::uint8_t> out;
   out.reserve((segment.src.version == IpVersion::kV4 ? kIpv4Header : kIpv6Header) + kTcpHeader +

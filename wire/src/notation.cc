@@ -7,6 +7,7 @@
 #include <charconv>
 #include <limits>
 #include <optional>
+#include <ostream>
 #include <utility>
 #include <variant>
 
@@ -273,7 +274,9 @@ Result<Segment> parse_tcp_part(Cursor& c, Segment seg) {
   auto end = c.number("end", k32);
   if (!end) return tl::make_unexpected(end.error());
   if (!c.consume('(')) return tl::make_unexpected(c.error("expected '(' after end"));
-  auto len = c.number("len", k32);
+  // No IP packet carries more than 65535 bytes of TCP payload; the bound also keeps a typo from
+  // allocating gigabytes of zeros.
+  auto len = c.number("len", k16);
   if (!len) return tl::make_unexpected(len.error());
   if (!c.consume(')')) return tl::make_unexpected(c.error("expected ')' after len"));
   seg.seq = SeqNum{static_cast<std::uint32_t>(*seq)};
@@ -459,6 +462,11 @@ tl::expected<Segment, NotationError> parse_notation_with_addresses(std::string_v
   seg.dport = dst->port;
   Cursor c(text.substr(colon + 2), colon + 2);
   return parse_tcp_part(c, std::move(seg));
+}
+
+std::ostream& operator<<(std::ostream& os, const Segment& segment) {
+  return os << to_notation_with_addresses(segment, {.payload_bytes = true}) << " ttl "
+            << static_cast<unsigned>(segment.ttl);
 }
 
 }  // namespace tcpconform::wire

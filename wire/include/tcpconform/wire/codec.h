@@ -42,6 +42,11 @@ struct ParseOptions {
 };
 
 // Parses one IP packet (IPv4 or IPv6, no link layer) carrying TCP. Never reads outside `packet`.
+// Strict about lengths: the buffer must be exactly the IP total/payload length. Checks run in
+// header order, IP checksum after the IP header's fields and TCP checksum before the options, so
+// a damaged packet reports its checksum rather than a guess. Not kept in the Segment (and not
+// needed for emit): IPv4 TOS, ID, DF and IP options; IPv6 traffic class and flow label; the three
+// reserved TCP bits; EOL padding (see options.h).
 [[nodiscard]] tl::expected<Segment, ParseError> parse(std::span<const std::uint8_t> packet,
                                                       ParseOptions options = {});
 
@@ -55,10 +60,18 @@ struct EmitOptions {
 };
 
 // Emits an IP packet with correct IP and TCP checksums (unless EmitOptions says otherwise).
+// IPv4 headers carry no IP options, TOS 0, ID 0 and DF; IPv6 headers traffic class and flow
+// label 0; the IP version is segment.src's. The option area is the options in order, padded
+// with zero bytes to a multiple of 4 (see options.h for the canonical form).
 [[nodiscard]] std::vector<std::uint8_t> emit(const Segment& segment,
                                              const EmitOptions& options = {});
 // Appends to `out` instead of allocating (the harness hot path).
 void emit_into(const Segment& segment, std::vector<std::uint8_t>& out,
                const EmitOptions& options = {});
+
+// True when parse(emit(segment)) == segment: src and dst of the same version (IPv4 addresses with
+// zero bytes after the fourth), a canonical option list (options.h), and a packet that fits the
+// 16-bit IP length. What parse returns is always well-formed.
+[[nodiscard]] bool is_well_formed(const Segment& segment);
 
 }  // namespace tcpconform::wire

@@ -10,17 +10,19 @@
 //             | 'sack ' L ':' R (' ' L ':' R)* | 'unknown-kind ' K ' [' HEX ']'
 // Numbers are decimal and absolute, printed as given (mapping to relative numbers is the
 // scenario module's job). `end` is seq + len modulo 2^32 and len is the payload length; SYN and
-// FIN are not counted, as in packetdrill. print writes `ack` when the ACK flag is set or the
-// field is non-zero, `urg` when URG is set or the pointer is non-zero, `win` always, the option
-// list when non-empty. Without `payload`, parse yields `len` zero bytes; print writes `payload`
-// only when asked to (NotationOptions), so print then parse is the identity on the TCP fields
-// (ports excepted) and on the payload's length, and on the payload too with payload_bytes.
+// FIN are not counted, as in packetdrill; len is at most 65535. print writes `ack` when the ACK
+// flag is set or the field is non-zero, `urg` when URG is set or the pointer is non-zero, `win`
+// always, the option list when non-empty. Without `payload`, parse yields `len` zero bytes; print
+// writes `payload` only when asked to (NotationOptions), so print then parse is the identity on the
+// TCP fields (ports excepted) and on the payload's length, and on the payload too with
+// payload_bytes.
 //
 // With addresses: "192.0.2.1:80 > 192.0.2.2:4000: S. 0:0(0) win 65535" or
 // "[2001:db8::1]:80 > [2001:db8::2]:4000: ..." (IPv6 in brackets); ttl is not part of it.
 #pragma once
 
 #include <cstddef>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,5 +61,9 @@ struct NotationOptions {
 // Parses the form with addresses and ports.
 [[nodiscard]] tl::expected<Segment, NotationError> parse_notation_with_addresses(
     std::string_view text);
+
+// Streams to_notation_with_addresses(segment, {.payload_bytes = true}) and the ttl, so GoogleTest
+// and RapidCheck print readable segments in failures.
+std::ostream& operator<<(std::ostream& os, const Segment& segment);
 
 }  // namespace tcpconform::wire

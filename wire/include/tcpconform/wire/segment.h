@@ -43,8 +43,8 @@ struct Flags {
   [[nodiscard]] constexpr bool has(Flag f) const {
     return (bits & static_cast<std::uint16_t>(f)) != 0;
   }
-  constexpr Flags with(Flag f) const { return *this | Flags{f}; }
-  constexpr Flags without(Flag f) const {
+  [[nodiscard]] constexpr Flags with(Flag f) const { return *this | Flags{f}; }
+  [[nodiscard]] constexpr Flags without(Flag f) const {
     return Flags{static_cast<std::uint16_t>(bits & ~static_cast<std::uint16_t>(f))};
   }
 };
