@@ -132,6 +132,7 @@ int Endpoint::start_connect(int si, const wire::Endpoint& remote) {
     }
   }
   Socket& s = sockets_[static_cast<std::size_t>(si)];
+  if (!is_local(s.local.address)) return -ENETUNREACH;  // no address of this family
   const wire::FourTuple tuple{s.local, remote};
   if (find_tcb_index(tuple) >= 0) {
     fire(Rule::R129);  // the 4-tuple is taken (TIME-WAIT included; no tcp_tw_reuse for it)
@@ -145,8 +146,7 @@ int Endpoint::start_connect(int si, const wire::Endpoint& remote) {
   t.ts_ok = choices_.timestamps;  // what our SYN offers; settled by the SYN,ACK
   t.sack_ok = choices_.sack;
   t.wscale_ok = choices_.window_scaling;
-  const std::uint16_t mss =
-      s.family == wire::IpVersion::kV4 ? choices_.mss_v4 : choices_.mss_v6;
+  const std::uint16_t mss = s.family == wire::IpVersion::kV4 ? choices_.mss_v4 : choices_.mss_v6;
   t.rcv_wnd_init = choices_.rcv_space;
   if (choices_.round_window_to_mss && t.rcv_wnd_init > mss) t.rcv_wnd_init -= t.rcv_wnd_init % mss;
   t.rcv_wnd_init = std::min(t.rcv_wnd_init, choices_.rcv_buffer);
@@ -161,6 +161,7 @@ int Endpoint::start_connect(int si, const wire::Endpoint& remote) {
   t.nodelay = s.nodelay;
   t.user_timeout_ms = s.user_timeout_ms;
   t.linger2 = s.linger2;
+  t.user_mss = static_cast<std::uint16_t>(s.maxseg);
   t.syn_tsval = ts_now(t);
   t.oldest_unacked_sent = now_;
   t.rtt_timing = true;
@@ -292,9 +293,7 @@ CallResult Endpoint::call_send(const SocketCall& c) {
     case State::kFinWait2:
     case State::kClosing:
     case State::kLastAck:
-    case State::kTimeWait:
-      fire(Rule::R107);
-      return CallResult::fail(EPIPE);
+    case State::kTimeWait: fire(Rule::R107); return CallResult::fail(EPIPE);
     case State::kClosed:
     case State::kListen: break;
   }
@@ -378,9 +377,7 @@ bool Endpoint::send_fin(int index) {
       return false;
     case State::kClosing:
     case State::kLastAck:
-    case State::kTimeWait:
-      fire(Rule::R120);
-      return false;
+    case State::kTimeWait: fire(Rule::R120); return false;
     case State::kClosed:
     case State::kListen:
     case State::kSynSent: return false;
@@ -477,17 +474,19 @@ void Endpoint::close_listener(int si) {
 
 void Endpoint::close_socket(int si) {
   Socket& s = sockets_[static_cast<std::size_t>(si)];
+  const bool linger0 = s.linger_on && s.linger_seconds == 0;
   if (s.listening) {
+    if (linger0) fire(Rule::R120b);  // ABORT in LISTEN: nothing is sent
     close_listener(si);
     free_socket(si);
     return;
   }
   const int index = s.tcb;
   if (index < 0) {
+    fire(linger0 ? Rule::R120a : Rule::R113);  // no connection: nothing to close or abort
     free_socket(si);
     return;
   }
-  const bool linger0 = s.linger_on && s.linger_seconds == 0;
   Tcb& t = tcbs_[static_cast<std::size_t>(index)];
   t.rd_shutdown = true;
   std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
@@ -589,7 +588,7 @@ CallResult Endpoint::call_setsockopt(const SocketCall& c) {
     case SockOpt::kSoReuseAddr: s.reuseaddr = c.value != 0; break;
     case SockOpt::kSoLinger:
       s.linger_on = c.linger_on;
-      s.linger_seconds = static_cast<int>(std::max<std::int64_t>(c.value, 0));
+      s.linger_seconds = static_cast<int>(std::clamp<std::int64_t>(c.value, 0, 0x7fffffff));
       break;
     case SockOpt::kSoError: return CallResult::fail(ENOPROTOOPT);
     case SockOpt::kSoRcvBuf: s.rcvbuf = static_cast<int>(c.value); break;
@@ -602,7 +601,7 @@ CallResult Endpoint::call_setsockopt(const SocketCall& c) {
       }
       break;
     case SockOpt::kTcpUserTimeout:
-      if (c.value < 0) return CallResult::fail(EINVAL);
+      if (c.value < 0 || c.value > 0x7fffffff) return CallResult::fail(EINVAL);
       s.user_timeout_ms = c.value;
       if (t != nullptr) t->user_timeout_ms = c.value;
       break;

@@ -24,7 +24,8 @@ Endpoint::Endpoint(Profile profile, std::vector<wire::IpAddress> addresses, Choi
   sockets_.reserve(16);
 }
 
-// --- Events ---------------------------------------------------------------------------------------
+// --- Events
+// ---------------------------------------------------------------------------------------
 
 EventOutput Endpoint::on_segment(const wire::Segment& segment) {
   EventOutput out;
@@ -123,6 +124,10 @@ EventOutput Endpoint::advance(Duration d) {
 
 void Endpoint::advance(Duration d, EventOutput& out) {
   begin_event(out);
+  // Time never runs backwards and saturates at 2^60 µs (36,000 years), far from overflow.
+  constexpr TimePoint kTimeLimit{std::int64_t{1} << 60};
+  if (d.count() < 0) d = Duration{0};
+  if (d > kTimeLimit - now_) d = kTimeLimit - now_;
   const TimePoint target = now_ + d;
   // Fire every expired timer in deadline order (ties: creation order of the connection).
   for (;;) {
@@ -164,7 +169,8 @@ void Endpoint::end_event() {
   out_ = nullptr;
 }
 
-// --- Lookup ---------------------------------------------------------------------------------------
+// --- Lookup
+// ---------------------------------------------------------------------------------------
 
 bool Endpoint::is_local(const wire::IpAddress& a) const {
   return std::find(addresses_.begin(), addresses_.end(), a) != addresses_.end();
@@ -225,7 +231,8 @@ int Endpoint::socket_of_fd(int process, int fd) const {
   return -1;
 }
 
-// --- Slots ----------------------------------------------------------------------------------------
+// --- Slots
+// ----------------------------------------------------------------------------------------
 
 int Endpoint::new_tcb() {
   int index;
@@ -239,7 +246,7 @@ int Endpoint::new_tcb() {
   }
   Tcb& t = tcbs_[static_cast<std::size_t>(index)];
   t.serial = next_serial_++;
-  t.rto = profile_.rto_initial;
+  t.rto = std::max(profile_.rto_initial, Duration{1000});  // a zero RTO would never let time pass
   t.cwnd = profile_.initial_cwnd;
   t.rcv_buffer = choices_.rcv_buffer;
   return index;
@@ -312,7 +319,8 @@ std::uint32_t Endpoint::ts_now(const Tcb& t) const {
   return t.ts_offset + static_cast<std::uint32_t>(ticks);
 }
 
-// --- Observation ----------------------------------------------------------------------------------
+// --- Observation
+// ----------------------------------------------------------------------------------
 
 std::vector<ConnectionObservation> Endpoint::observe() const {
   std::vector<ConnectionObservation> v;
@@ -364,7 +372,8 @@ void Endpoint::observe(std::vector<ConnectionObservation>& v) const {
   });
 }
 
-// --- Invariants -----------------------------------------------------------------------------------
+// --- Invariants
+// -----------------------------------------------------------------------------------
 
 void Endpoint::check_invariants() const {
   for (const Tcb& t : tcbs_) {
@@ -375,13 +384,27 @@ void Endpoint::check_invariants() const {
     TCPCONFORM_MODEL_ASSERT(wire::le(t.snd_una, t.snd_rtx) && wire::le(t.snd_rtx, t.snd_nxt), &t);
     TCPCONFORM_MODEL_ASSERT(wire::le(t.copied_seq, t.rcv_nxt) || t.state == State::kSynSent, &t);
     TCPCONFORM_MODEL_ASSERT(t.state != State::kTimeWait || t.timewait_deadline != kNever, &t);
-    TCPCONFORM_MODEL_ASSERT(t.timewait_deadline == kNever || t.state == State::kTimeWait ||
-                                t.state == State::kFinWait2,
-                            &t);
+    TCPCONFORM_MODEL_ASSERT(
+        t.timewait_deadline == kNever || t.state == State::kTimeWait || t.state == State::kFinWait2,
+        &t);
     TCPCONFORM_MODEL_ASSERT(!t.fin_sent || t.fin_queued, &t);
+    TCPCONFORM_MODEL_ASSERT(!t.fin_sent || t.snd_nxt == t.write_seq, &t);  // FIN is last
+    TCPCONFORM_MODEL_ASSERT(!t.fw2_minisock || t.state == State::kFinWait2, &t);
+    TCPCONFORM_MODEL_ASSERT(!(t.loss_probe && t.probing), &t);
+    TCPCONFORM_MODEL_ASSERT(t.state != State::kTimeWait || t.socket < 0, &t);
+    TCPCONFORM_MODEL_ASSERT(t.state != State::kSynSent || t.socket >= 0, &t);
     if (t.socket >= 0) {
       TCPCONFORM_MODEL_ASSERT(static_cast<std::size_t>(t.socket) < sockets_.size(), &t);
+      const Socket& s = sockets_[static_cast<std::size_t>(t.socket)];
+      TCPCONFORM_MODEL_ASSERT(s.live && s.tcb >= 0 && &tcbs_[static_cast<std::size_t>(s.tcb)] == &t,
+                              &t);
     }
+  }
+  for (std::size_t i = 0; i < sockets_.size(); ++i) {
+    const Socket& s = sockets_[i];
+    if (!s.live || s.tcb < 0) continue;
+    const Tcb& t = tcbs_[static_cast<std::size_t>(s.tcb)];
+    TCPCONFORM_MODEL_ASSERT(t.state != State::kClosed && t.socket == static_cast<int>(i), &t);
   }
 }
 

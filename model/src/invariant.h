@@ -11,8 +11,7 @@ namespace tcpconform::model::detail {
 }  // namespace tcpconform::model::detail
 
 // TCPCONFORM_MODEL_ASSERT(condition, tcb_pointer_or_nullptr)
-#define TCPCONFORM_MODEL_ASSERT(cond, tcb)                                               \
-  do {                                                                                   \
-    if (!(cond)) ::tcpconform::model::detail::invariant_failed(#cond, __FILE__, __LINE__, \
-                                                               (tcb));                  \
+#define TCPCONFORM_MODEL_ASSERT(cond, tcb)                                                        \
+  do {                                                                                            \
+    if (!(cond)) ::tcpconform::model::detail::invariant_failed(#cond, __FILE__, __LINE__, (tcb)); \
   } while (false)

@@ -70,15 +70,15 @@ void Endpoint::listen_segment(int listener, const wire::Segment& seg, std::optio
   t.passive = true;
   t.listener = listener;
   t.request_socket = profile_.request_sockets;
+  t.user_mss = static_cast<std::uint16_t>(l.maxseg);
   t.iss = iss.has_value() ? *iss : take_iss();
   t.ts_offset = choices_.ts_offset;
   t.irs = seg.seq;
   t.rcv_nxt = seg.seq + SeqLen{1};
   t.rcv_up = t.rcv_nxt;
   negotiate_options(t, seg);
-  const std::uint16_t mss = t.tuple.local.address.version == wire::IpVersion::kV4
-                                ? choices_.mss_v4
-                                : choices_.mss_v6;
+  const std::uint16_t mss =
+      t.tuple.local.address.version == wire::IpVersion::kV4 ? choices_.mss_v4 : choices_.mss_v6;
   const std::uint32_t unit = static_cast<std::uint32_t>(mss) - (t.ts_ok ? 12U : 0U);
   t.rcv_wnd_init = choices_.rcv_space;
   if (choices_.round_window_to_mss && t.rcv_wnd_init > unit) {
@@ -212,6 +212,7 @@ void Endpoint::establish_passive(int index) {
   t.nodelay = lst.nodelay;
   t.user_timeout_ms = lst.user_timeout_ms;
   t.linger2 = lst.linger2;
+  t.user_mss = static_cast<std::uint16_t>(lst.maxseg);
   lst.accept_queue.push_back(s);
 }
 

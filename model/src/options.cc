@@ -29,17 +29,25 @@ void Endpoint::negotiate_options(Tcb& t, const wire::Segment& syn) {
     t.ts_recent_stamp = now_;
   }
   std::uint16_t m = std::min(peer_mss, our_mss);
+  if (t.user_mss > 0) m = std::min(m, t.user_mss);
   if (t.ts_ok) m = static_cast<std::uint16_t>(m - 12);  // the timestamp option's room
   t.snd_mss = std::max<std::uint16_t>(m, 8);
 }
 
 // RFC 7323 §5.3 (R151): SEG.TSval older than TS.Recent on a non-RST segment is unacceptable.
 // R153: TS.Recent older than 24 days is no longer valid.
-bool Endpoint::paws_reject(const Tcb& t, const wire::Segment& seg) const {
-  if (!t.ts_ok || !t.ts_recent_valid || seg.flags.has(wire::Flag::kRst)) return false;
+bool Endpoint::paws_reject(const Tcb& t, const wire::Segment& seg) {
+  if (!t.ts_ok || !t.ts_recent_valid) return false;
   const auto* ts = seg.find_option<opt::Timestamp>();
   if (ts == nullptr) return false;
-  if (now_ - t.ts_recent_stamp > std::chrono::hours{24 * 24}) return false;
+  if (seg.flags.has(wire::Flag::kRst)) {
+    fire(Rule::R153);  // RSTs are accepted whatever their TSval
+    return false;
+  }
+  if (now_ - t.ts_recent_stamp > std::chrono::hours{24 * 24}) {
+    fire(Rule::R153);  // TS.Recent is invalid after 24 days idle
+    return false;
+  }
   return static_cast<std::int32_t>(ts->val - t.ts_recent) < 0;
 }
 

@@ -74,9 +74,9 @@ void Endpoint::emit_syn(Tcb& t, bool with_ack) {
   s.ack = with_ack ? t.rcv_nxt : SeqNum{0};
   s.flags = flags;
   s.window = static_cast<std::uint16_t>(std::min<std::uint32_t>(t.rcv_wnd, 65535U));
-  const std::uint16_t mss = t.tuple.local.address.version == wire::IpVersion::kV4
-                                ? choices_.mss_v4
-                                : choices_.mss_v6;
+  std::uint16_t mss =
+      t.tuple.local.address.version == wire::IpVersion::kV4 ? choices_.mss_v4 : choices_.mss_v6;
+  if (t.user_mss > 0) mss = std::min(mss, t.user_mss);  // TCP_MAXSEG clamps what we announce
   s.options.emplace_back(opt::Mss{mss});
   const bool ts = with_ack ? t.ts_ok : choices_.timestamps;
   const bool sack = with_ack ? t.sack_ok : choices_.sack;
@@ -149,16 +149,67 @@ void Endpoint::send_challenge_ack(Tcb& t, const wire::Segment& seg) {
   emit(t, wire::kAck, t.snd_nxt, 0);
 }
 
+// Linux tcp_schedule_loss_probe(): a probe timeout of 2·SRTT, plus TCP_RTO_MIN with a single
+// segment in flight (delayed ACK allowance) or 2 ms otherwise, never later than the RTO.
+bool Endpoint::schedule_loss_probe(Tcb& t, bool advancing_rto) {
+  if (!profile_.tail_loss_probe || !t.sack_ok || t.retransmits > 0 || t.snd_una == t.snd_nxt ||
+      t.probing) {
+    return false;
+  }
+  Duration pto = profile_.rto_initial;
+  if (t.rtt_valid) {
+    const std::uint32_t in_flight = (t.snd_nxt - t.snd_una).value;
+    const bool one_segment = in_flight <= std::max<std::uint32_t>(t.snd_mss, 1) + 1;
+    pto = t.srtt * 2 + (one_segment ? profile_.rto_min : Duration{2000});
+  }
+  const Duration rto_delta = advancing_rto ? t.rto : t.oldest_unacked_sent + t.rto - now_;
+  if (rto_delta.count() > 0) pto = std::min(pto, rto_delta);
+  t.rtx_deadline = now_ + pto;
+  t.loss_probe = true;
+  return true;
+}
+
+// Linux tcp_send_loss_probe(): one new segment if the window allows, else the last segment
+// again; then the ordinary RTO, without back-off.
+void Endpoint::send_loss_probe(int index) {
+  Tcb& t = tcbs_[static_cast<std::size_t>(index)];
+  t.loss_probe = false;
+  if (!t.tlp_outstanding) {
+    fire(Rule::R136);
+    const std::size_t before = out_->segments.size();
+    output(index, true);
+    Tcb& u = tcbs_[static_cast<std::size_t>(index)];
+    if (out_->segments.size() == before && wire::lt(u.snd_una, u.snd_nxt)) {
+      const SeqNum data_end = u.fin_sent ? u.write_seq - SeqLen{1} : u.write_seq;
+      const SeqNum data_stop = wire::lt(data_end, u.snd_nxt) ? data_end : u.snd_nxt;
+      const std::uint32_t data = wire::lt(u.snd_una, data_stop) ? (data_stop - u.snd_una).value : 0;
+      const bool fin = u.fin_sent && u.snd_nxt == u.write_seq;
+      const std::uint32_t len = fin && u.fin_alone ? 0U : std::min<std::uint32_t>(data, u.snd_mss);
+      wire::Flags flags = wire::kAck;
+      if (fin) flags = flags | wire::kFin;
+      if (len > 0) flags = flags | wire::kPsh;
+      emit(u, flags, data_stop - SeqLen{len}, len);
+      fire(Rule::R137);
+    }
+    u.tlp_outstanding = true;
+    u.tlp_high_seq = u.snd_nxt;
+    u.rtt_timing = false;
+  }
+  Tcb& u = tcbs_[static_cast<std::size_t>(index)];
+  u.rtx_deadline = now_ + u.rto;
+}
+
 void Endpoint::arm_rtx(Tcb& t) {
   if (t.rtx_deadline == kNever || t.probing) {
     t.probing = false;
+    t.loss_probe = false;
     t.rtx_deadline = now_ + t.rto;
   }
 }
 
 // Sends what the window, the congestion window and Nagle allow: first segments to retransmit
 // after a timeout (snd_rtx < snd_nxt), then new data, then the FIN (R13, R20, R117, R119).
-void Endpoint::output(int index) {
+void Endpoint::output(int index, bool loss_probe) {
   Tcb& t = tcbs_[static_cast<std::size_t>(index)];
   switch (t.state) {
     case State::kEstablished:
@@ -177,14 +228,19 @@ void Endpoint::output(int index) {
   const std::uint32_t mss = t.snd_mss;
   const SeqNum data_end = t.fin_queued ? t.write_seq - SeqLen{1} : t.write_seq;
   const SeqNum wnd_end = t.snd_una + SeqLen{t.snd_wnd};
-  const auto cwnd_bytes = static_cast<std::uint64_t>(t.cwnd) * mss;
+  const auto cwnd_bytes = loss_probe ? ~std::uint64_t{0} : static_cast<std::uint64_t>(t.cwnd) * mss;
   bool sent = false;
+  bool sent_new = false;
   // Go-back-N retransmission of what a timeout marked lost.
   while (wire::lt(t.snd_rtx, t.snd_nxt)) {
     if ((t.snd_rtx - t.snd_una).value >= cwnd_bytes) break;
-    const std::uint32_t left = (wire::lt(t.snd_rtx, data_end) ? (data_end - t.snd_rtx).value : 0U);
+    // Only what was sent before is retransmitted: [snd_rtx, min(data_end, snd_nxt)).
+    const SeqNum sent_end = wire::lt(data_end, t.snd_nxt) ? data_end : t.snd_nxt;
+    const std::uint32_t left = wire::lt(t.snd_rtx, sent_end) ? (sent_end - t.snd_rtx).value : 0U;
     const std::uint32_t len = std::min(left, mss);
-    const bool fin = t.fin_sent && t.snd_rtx + SeqLen{len} == data_end;
+    // A FIN sent on its own is retransmitted on its own (Linux keeps it in a separate skb).
+    const bool fin =
+        t.fin_sent && t.snd_rtx + SeqLen{len} == data_end && (len == 0 || !t.fin_alone);
     Flags flags = wire::kAck;
     if (fin) flags = flags | wire::kFin;
     if (len > 0 && t.snd_rtx + SeqLen{len} == data_end) flags = flags | wire::kPsh;
@@ -197,8 +253,7 @@ void Endpoint::output(int index) {
   for (;;) {
     if (wire::lt(t.snd_nxt, data_end)) {
       const std::uint32_t remaining = (data_end - t.snd_nxt).value;
-      const std::uint32_t usable =
-          wire::lt(t.snd_nxt, wnd_end) ? (wnd_end - t.snd_nxt).value : 0U;
+      const std::uint32_t usable = wire::lt(t.snd_nxt, wnd_end) ? (wnd_end - t.snd_nxt).value : 0U;
       const std::uint32_t len = std::min({mss, remaining, usable});
       if (len == 0) break;
       if ((t.snd_nxt - t.snd_una).value >= cwnd_bytes) break;
@@ -227,6 +282,8 @@ void Endpoint::output(int index) {
       if (len < mss) t.snd_sml = t.snd_nxt;
       fire(Rule::R106);
       sent = true;
+      sent_new = true;
+      if (loss_probe) break;
       continue;
     }
     // The FIN must fit the peer's window too (Linux tcp_snd_wnd_test).
@@ -238,16 +295,21 @@ void Endpoint::output(int index) {
       t.snd_nxt = t.snd_nxt + SeqLen{1};
       t.snd_rtx = t.snd_nxt;
       t.fin_sent = true;
+      t.fin_alone = true;
       sent = true;
+      sent_new = true;
     }
     break;
   }
-  if (sent) {
-    arm_rtx(t);
+  if (loss_probe) return;
+  if (sent_new && schedule_loss_probe(t, false)) return;
+  if (sent || (t.snd_una != t.snd_nxt && t.rtx_deadline == kNever)) {
+    arm_rtx(t);  // anything in flight has a retransmission timer
   } else if (t.snd_una == t.snd_nxt && t.snd_wnd == 0 && t.rtx_deadline == kNever &&
              (wire::lt(t.snd_nxt, data_end) || (t.fin_queued && !t.fin_sent))) {
     // R139b: zero window with data queued and nothing in flight → persist timer.
     t.probing = true;
+    t.oldest_unacked_sent = now_;  // the user timeout counts unanswered probes from here
     t.rtx_deadline = now_ + t.rto;
   }
 }

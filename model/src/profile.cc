@@ -12,44 +12,47 @@ Profile linux_profile() {
   using std::chrono::seconds;
   Profile p;
   p.name = "linux";
-  p.request_sockets = true;                         // R160
-  p.listen_drops_syn_fin = true;                    // R167
-  p.syn_data_discarded = true;                      // R47 (no TFO)
-  p.abort_on_overflow = false;                      // R164a tcp_abort_on_overflow = 0
-  p.somaxconn = 4096;                               // R164a net.core.somaxconn
-  p.listen_can_connect = false;                     // R165
-  p.synsent_checks_tsecr = true;                    // R166
-  p.drop_ackless_before_seq_check = true;           // R70 order
-  p.linux_sequence_check = true;                    // tcp_sequence()
-  p.drop_segments_without_ts = false;               // R178
+  p.request_sockets = true;                          // R160
+  p.listen_drops_syn_fin = true;                     // R167
+  p.syn_data_discarded = true;                       // R47 (no TFO)
+  p.abort_on_overflow = false;                       // R164a tcp_abort_on_overflow = 0
+  p.somaxconn = 4096;                                // R164a net.core.somaxconn
+  p.listen_can_connect = false;                      // R165
+  p.synsent_checks_tsecr = true;                     // R166
+  p.drop_ackless_before_seq_check = true;            // R70 order
+  p.linux_sequence_check = true;                     // tcp_sequence()
+  p.drop_segments_without_ts = false;                // R178
   p.rst_accepts_rcv_nxt_minus_one_after_fin = true;  // R173 tcp_reset_check
-  p.sim_open_synack_exempt = true;                  // R27
-  p.syn_in_passive_syn_received_resets = false;     // R163 (request sockets answer instead)
-  p.old_ack_bound_uses_bytes_acked = true;          // R173
-  p.ack_above_snd_nxt_acks = true;                  // R172, measured on 6.18
-  p.reset_on_data_after_rcv_shutdown = true;        // R168
-  p.queue_out_of_order = true;                      // R55 (tcp_data_queue_ofo)
-  p.oow_ack_interval = milliseconds{500};           // R174 tcp_invalid_ratelimit
-  p.half_duplex_close_rst = true;                   // R168 tcp_close data_was_unread
-  p.listener_close_resets_children = true;          // R168 inet_csk_listen_stop
-  p.fin_wait2_orphan_timeout = true;                // R169
-  p.fin_timeout = seconds{60};                      // R169 tcp_fin_timeout
-  p.abort_rst_carries_ack = true;                   // R120d tcp_send_active_reset
-  p.close_wait_reset_epipe = true;                  // R177
-  p.time_wait = seconds{60};                        // R175 TCP_TIMEWAIT_LEN
-  p.rfc1337 = false;                                // R171 tcp_rfc1337 = 0
-  p.time_wait_reopen_by_seq_with_ts = true;         // R176 tcp_timewait_state_process
-  p.time_wait_ack_restarts_timer = true;            // R175 inet_twsk_reschedule
-  p.rto_initial = seconds{1};                       // R170 TCP_TIMEOUT_INIT
-  p.rto_min = milliseconds{200};                    // R170 TCP_RTO_MIN
-  p.rto_max = seconds{120};                         // R170 TCP_RTO_MAX
-  p.rto_min_floors_variance = true;                 // tcp_rtt_estimator
-  p.syn_retries = 6;                                // R170 tcp_syn_retries
-  p.synack_retries = 5;                             // R170 tcp_synack_retries
-  p.data_give_up = milliseconds{924600};            // R170 tcp_retries2 = 15
-  p.zero_window_probe_old_seq = true;               // R179
-  p.initial_cwnd = 10;                              // TCP_INIT_CWND
-  p.recv_q_counts_fin = true;                       // rcv_nxt - copied_seq
+  p.sim_open_synack_exempt = true;                   // R27
+  p.syn_in_passive_syn_received_resets = false;      // R163 (request sockets answer instead)
+  p.old_ack_bound_uses_bytes_acked = true;           // R173
+  p.ack_above_snd_nxt_acks = true;                   // R172, measured on 6.18
+  p.reset_on_data_after_rcv_shutdown = true;         // R168
+  p.queue_out_of_order = true;                       // R55 (tcp_data_queue_ofo)
+  p.oow_ack_interval = milliseconds{500};            // R174 tcp_invalid_ratelimit
+  p.half_duplex_close_rst = true;                    // R168 tcp_close data_was_unread
+  p.listener_close_resets_children = true;           // R168 inet_csk_listen_stop
+  p.fin_wait2_orphan_timeout = true;                 // R169
+  p.fin_timeout = seconds{60};                       // R169 tcp_fin_timeout
+  p.abort_rst_carries_ack = true;                    // R120d tcp_send_active_reset
+  p.close_wait_reset_epipe = true;                   // R177
+  p.time_wait = seconds{60};                         // R175 TCP_TIMEWAIT_LEN
+  p.rfc1337 = false;                                 // R171 tcp_rfc1337 = 0
+  p.time_wait_reopen_by_seq_with_ts = true;          // R176 tcp_timewait_state_process
+  p.time_wait_ack_restarts_timer = true;             // R175 inet_twsk_reschedule
+  p.rto_initial = seconds{1};                        // R170 TCP_TIMEOUT_INIT
+  p.rto_min = milliseconds{200};                     // R170 TCP_RTO_MIN
+  p.rto_max = seconds{120};                          // R170 TCP_RTO_MAX
+  p.rto_min_floors_variance = true;                  // tcp_rtt_estimator
+  p.syn_retries = 6;                                 // R170 tcp_syn_retries
+  p.syn_linear_timeouts = 4;                         // R170 tcp_syn_linear_timeouts (6.5+)
+  p.synack_retries = 5;                              // R170 tcp_synack_retries
+  p.orphan_give_up = milliseconds{102200};           // R170 tcp_orphan_retries = 0 → 8
+  p.data_give_up = milliseconds{924600};             // R170 tcp_retries2 = 15
+  p.zero_window_probe_old_seq = true;                // R179
+  p.tail_loss_probe = true;                          // tcp_early_retrans = 3 (RACK-TLP)
+  p.initial_cwnd = 10;                               // TCP_INIT_CWND
+  p.recv_q_counts_fin = true;                        // rcv_nxt - copied_seq
   return p;
 }
 

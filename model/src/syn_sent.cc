@@ -90,10 +90,8 @@ void Endpoint::syn_sent_segment(int index, const wire::Segment& seg) {
     fire(Rule::R44);
     fire(Rule::R8);
     set_state(index, State::kEstablished);
-    Socket& s = sockets_[static_cast<std::size_t>(t.socket)];
-    (void)s;
-    const bool more = !seg.payload.empty() || seg.flags.has(Flag::kFin) ||
-                      seg.flags.has(Flag::kUrg);
+    const bool more =
+        !seg.payload.empty() || seg.flags.has(Flag::kFin) || seg.flags.has(Flag::kUrg);
     if (more) fire(Rule::R47);
     const std::size_t before = out_->segments.size();
     if (more && !profile_.syn_data_discarded) {

@@ -34,8 +34,7 @@ bool linux_acceptable(SeqNum seq, std::uint32_t len, SeqNum rcv_nxt, std::uint32
 bool Endpoint::rst_after_fin_exception(const Tcb& t, const wire::Segment& seg) const {
   return profile_.rst_accepts_rcv_nxt_minus_one_after_fin && t.fin_received &&
          seg.seq + SeqLen{1} == t.rcv_nxt &&
-         (t.state == State::kCloseWait || t.state == State::kLastAck ||
-          t.state == State::kClosing);
+         (t.state == State::kCloseWait || t.state == State::kLastAck || t.state == State::kClosing);
 }
 
 void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
@@ -80,7 +79,7 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
 
   // Step 1: sequence number (R51–R54).
   // RCV.WND is the window we advertised last (its right edge never moves left).
-  const std::uint32_t wnd = !t.rcv_adv_valid            ? t.rcv_wnd
+  const std::uint32_t wnd = !t.rcv_adv_valid                 ? t.rcv_wnd
                             : wire::le(t.rcv_nxt, t.rcv_adv) ? (t.rcv_adv - t.rcv_nxt).value
                                                              : 0U;
   const std::uint32_t seg_len = len + (syn ? 1U : 0U) + (fin ? 1U : 0U);
@@ -284,7 +283,8 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
   const SeqNum ack = seg.ack;
   // R71/R134: RFC 5961 §5.2 ACK validity.
   std::uint64_t bound = t.max_snd_wnd;
-  if (profile_.old_ack_bound_uses_bytes_acked) bound = std::min<std::uint64_t>(bound, t.bytes_acked);
+  if (profile_.old_ack_bound_uses_bytes_acked)
+    bound = std::min<std::uint64_t>(bound, t.bytes_acked);
   if (wire::lt(ack, t.snd_una - SeqLen{static_cast<std::uint32_t>(bound)})) {
     fire(Rule::R71);
     fire(Rule::R134);
@@ -313,14 +313,17 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
     t.snd_una = ack;
     if (wire::lt(t.snd_rtx, t.snd_una)) t.snd_rtx = t.snd_una;
     if (wire::lt(t.snd_sml, t.snd_una)) t.snd_sml = t.snd_una;
-    t.cwnd += std::max<std::uint32_t>(1, acked / std::max<std::uint32_t>(t.snd_mss, 1));
+    t.cwnd = std::min<std::uint32_t>(
+        t.cwnd + std::max<std::uint32_t>(1, acked / std::max<std::uint32_t>(t.snd_mss, 1)),
+        1U << 20);
     t.retransmits = 0;
     t.oldest_unacked_sent = now_;
+    if (t.tlp_outstanding && wire::ge(ack, t.tlp_high_seq)) t.tlp_outstanding = false;
+    t.loss_probe = false;
+    t.probing = false;
     if (t.snd_una == t.snd_nxt) {
       t.rtx_deadline = kNever;
-      t.probing = false;
-    } else {
-      t.probing = false;
+    } else if (!schedule_loss_probe(t, true)) {
       t.rtx_deadline = now_ + t.rto;
     }
   }
@@ -337,6 +340,7 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
       t.retransmits = 0;
     }
   }
+  if (t.probing) t.oldest_unacked_sent = now_;  // the peer answers our probes (R139b)
   const bool fin_acked = t.fin_sent && t.snd_una == t.write_seq;
   switch (t.state) {
     case State::kFinWait1:
@@ -350,9 +354,9 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
           const int linger2 = t.linger2;
           fire(Rule::R169);
           const SeqNum end = seg.seq + seg.seg_len();
-          const bool new_data = !seg.payload.empty() &&
-                                wire::gt(end - SeqLen{seg.flags.has(Flag::kFin) ? 1U : 0U},
-                                         t.rcv_nxt);
+          const bool new_data =
+              !seg.payload.empty() &&
+              wire::gt(end - SeqLen{seg.flags.has(Flag::kFin) ? 1U : 0U}, t.rcv_nxt);
           if (linger2 < 0 || new_data) {
             fire(Rule::R168);
             emit_rst_for(seg);
@@ -360,7 +364,8 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
             stop = true;
             return;
           }
-          Duration tmo = linger2 > 0 ? Duration{std::chrono::seconds{linger2}} : profile_.fin_timeout;
+          Duration tmo =
+              linger2 > 0 ? Duration{std::chrono::seconds{linger2}} : profile_.fin_timeout;
           const Duration floor = t.rto * 4 - t.rto / 2;
           tmo = std::max(tmo, floor);
           t.timewait_deadline = now_ + tmo;
@@ -457,11 +462,12 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
         } else if (t.state == State::kFinWait1) {
           fire(Rule::R88);
           fire(Rule::R16);
+          fire(Rule::R28);  // simultaneous close: both sides pass through CLOSING
           set_state(index, State::kClosing);
         } else {
-          const bool from_fw1 =
-              !out_->state_changes.empty() && out_->state_changes.back().from == State::kFinWait1 &&
-              out_->state_changes.back().to == State::kFinWait2;
+          const bool from_fw1 = !out_->state_changes.empty() &&
+                                out_->state_changes.back().from == State::kFinWait1 &&
+                                out_->state_changes.back().to == State::kFinWait2;
           fire(from_fw1 ? Rule::R17 : Rule::R18);
           fire(from_fw1 ? Rule::R88 : Rule::R89);
           emit_ack(t);

@@ -1,11 +1,12 @@
 // Printing a TCB, and the invariant failure handler that prints it.
+#include "tcpconform/model/tcb.h"
+
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <cstdlib>
 
 #include "invariant.h"
-#include "tcpconform/model/tcb.h"
 
 namespace tcpconform::model {
 namespace {
@@ -30,10 +31,11 @@ std::string Tcb::to_string() const {
       "{} {}->{} snd.una={} snd.nxt={} snd.wnd={} iss={} write_seq={} rcv.nxt={} rcv.wnd={} "
       "irs={} copied_seq={} fin_queued={} fin_sent={} fin_received={} orphan={} passive={} "
       "request={} ts_ok={} rto={}us retransmits={} rtx_deadline={} tw_deadline={}",
-      model::to_string(state), endpoint_text(tuple.local), endpoint_text(tuple.remote), snd_una.value,
-      snd_nxt.value, snd_wnd, iss.value, write_seq.value, rcv_nxt.value, rcv_wnd, irs.value,
-      copied_seq.value, fin_queued, fin_sent, fin_received, orphan, passive, request_socket,
-      ts_ok, rto.count(), retransmits, rtx_deadline == kNever ? -1 : rtx_deadline.count(),
+      model::to_string(state), endpoint_text(tuple.local), endpoint_text(tuple.remote),
+      snd_una.value, snd_nxt.value, snd_wnd, iss.value, write_seq.value, rcv_nxt.value, rcv_wnd,
+      irs.value, copied_seq.value, fin_queued, fin_sent, fin_received, orphan, passive,
+      request_socket, ts_ok, rto.count(), retransmits,
+      rtx_deadline == kNever ? -1 : rtx_deadline.count(),
       timewait_deadline == kNever ? -1 : timewait_deadline.count());
 }
 

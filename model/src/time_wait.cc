@@ -11,8 +11,7 @@ namespace {
 
 bool tsval_newer(const Tcb& t, const wire::Segment& seg) {
   const auto* ts = seg.find_option<wire::option::Timestamp>();
-  return ts != nullptr && t.ts_recent_valid &&
-         static_cast<std::int32_t>(t.ts_recent - ts->val) < 0;
+  return ts != nullptr && t.ts_recent_valid && static_cast<std::int32_t>(t.ts_recent - ts->val) < 0;
 }
 
 }  // namespace

@@ -29,6 +29,10 @@ void Endpoint::fire_timers(int index) {
     give_up(index, ETIMEDOUT);
     return;
   }
+  if (t.loss_probe) {
+    send_loss_probe(index);
+    return;
+  }
   if (t.probing) {
     // R139b/R179: zero-window probe, backed off like a retransmission; never gives up while the
     // peer answers (only the user timeout above ends it).
@@ -38,7 +42,9 @@ void Endpoint::fire_timers(int index) {
       emit(t, wire::kAck, t.snd_una - SeqLen{1}, 0);
     } else {
       const SeqNum data_end = t.fin_queued ? t.write_seq - SeqLen{1} : t.write_seq;
-      if (wire::lt(t.snd_nxt, data_end)) {
+      if (wire::lt(t.snd_una, t.snd_nxt)) {
+        emit(t, wire::kAck | wire::kPsh, t.snd_una, 1);  // the same probe byte again
+      } else if (wire::lt(t.snd_nxt, data_end)) {
         emit(t, wire::kAck | wire::kPsh, t.snd_nxt, 1);
         t.snd_nxt = t.snd_nxt + SeqLen{1};
         t.snd_rtx = t.snd_nxt;
@@ -61,14 +67,18 @@ void Endpoint::retransmit_timeout(int index) {
   fire(Rule::R139a);
   const bool handshake = t.state == State::kSynSent || t.state == State::kSynReceived;
   if (handshake) {
-    const int limit = t.passive ? profile_.synack_retries : profile_.syn_retries;
+    const int limit = t.passive ? profile_.synack_retries
+                      : t.state == State::kSynSent
+                          ? profile_.syn_retries + profile_.syn_linear_timeouts
+                          : profile_.syn_retries;
     if (t.retransmits >= limit) {
       fire(Rule::R138);
       fire(Rule::R170);
       give_up(index, ETIMEDOUT);
       return;
     }
-  } else if (t.retransmits > 0 && now_ - t.first_retransmit >= profile_.data_give_up) {
+  } else if (t.retransmits > 0 && now_ - t.first_retransmit >= (t.orphan ? profile_.orphan_give_up
+                                                                         : profile_.data_give_up)) {
     fire(Rule::R138);
     fire(Rule::R170);
     give_up(index, ETIMEDOUT);
@@ -76,6 +86,7 @@ void Endpoint::retransmit_timeout(int index) {
   }
   if (t.retransmits == 0) t.first_retransmit = t.oldest_unacked_sent;
   t.retransmits++;
+  t.tlp_outstanding = false;
   t.rtt_timing = false;  // Karn's rule
   fire(Rule::R137);
   switch (t.state) {
@@ -97,7 +108,10 @@ void Endpoint::retransmit_timeout(int index) {
     case State::kListen: break;
   }
   Tcb& u = tcbs_[static_cast<std::size_t>(index)];
-  u.rto = std::min(u.rto * 2, profile_.rto_max);
+  // Linux tcp_retransmit_timer: SYN-SENT keeps the RTO for the first tcp_syn_linear_timeouts.
+  if (u.state != State::kSynSent || u.retransmits > profile_.syn_linear_timeouts) {
+    u.rto = std::min(u.rto * 2, profile_.rto_max);
+  }
   if (u.snd_una == u.snd_nxt && !handshake) {
     u.rtx_deadline = kNever;
     return;
@@ -105,8 +119,9 @@ void Endpoint::retransmit_timeout(int index) {
   u.rtx_deadline = now_ + u.rto;
   if (u.user_timeout_ms > 0) {
     // Linux tcp_clamp_rto_to_user_timeout: wake up when the user timeout expires.
-    u.rtx_deadline = std::min(
-        u.rtx_deadline, u.oldest_unacked_sent + Duration{std::chrono::milliseconds{u.user_timeout_ms}});
+    u.rtx_deadline =
+        std::min(u.rtx_deadline,
+                 u.oldest_unacked_sent + Duration{std::chrono::milliseconds{u.user_timeout_ms}});
   }
 }
 

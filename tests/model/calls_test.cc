@@ -141,6 +141,7 @@ TEST(Calls, R113_CloseOfUnconnectedSocketSucceedsSilently) {
   const int fd = h.socket();
   EXPECT_EQ(h.close(fd).value, 0);
   EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R113));
 }
 
 TEST(Calls, R130_R168_LinuxCloseWithUnreadDataSendsRst) {
@@ -280,6 +281,35 @@ TEST(Calls, ResetBeforeAcceptStillYieldsDescriptorWithError) {
   h.seg(R, h.theirs(1));
   const int fd = static_cast<int>(h.accept(lfd).value);
   EXPECT_EQ(h.recv(fd).error, ECONNRESET);
+}
+
+TEST(Calls, R120a_AbortOfUnconnectedSocketSendsNothing) {
+  Harness h;
+  const int fd = h.socket();
+  h.setsockopt(fd, SockOpt::kSoLinger, 0, true);
+  EXPECT_EQ(h.close(fd).value, 0);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R120a));
+}
+
+TEST(Calls, R120b_AbortOfListenerSendsNothing) {
+  Harness h;
+  const int fd = h.listening();
+  h.setsockopt(fd, SockOpt::kSoLinger, 0, true);
+  h.close(fd);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R120b));
+  EXPECT_TRUE(h.ep.observe().empty());
+}
+
+TEST(Calls, R26_AbortLeavesClosedNotTimeWait) {
+  for (const Profile& p : {rfc9293_profile(), linux_profile()}) {
+    Harness h{p};
+    const int fd = h.active_established();
+    h.setsockopt(fd, SockOpt::kSoLinger, 0, true);
+    h.close(fd);
+    EXPECT_TRUE(h.ep.observe().empty()) << p.name;
+  }
 }
 
 }  // namespace

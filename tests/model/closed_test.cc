@@ -68,5 +68,13 @@ TEST(Closed, SegmentForAnotherHostIsIgnored) {
   EXPECT_TRUE(h.out.rules.empty());
 }
 
+TEST(Closed, R30_DataToClosedPortIsDroppedNotBuffered) {
+  Harness h;
+  h.seg(PA, 1000, 5, 100);
+  EXPECT_TRUE(h.fired(Rule::R30));
+  EXPECT_EQ(h.ep.connection_count(), 0U);
+  EXPECT_TRUE(h.ep.observe().empty());
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

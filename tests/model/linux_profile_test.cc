@@ -7,14 +7,14 @@ namespace {
 TEST(LinuxProfile, FieldsFollowDefaultSysctls) {
   const Profile p = linux_profile();
   EXPECT_EQ(p.name, "linux");
-  EXPECT_EQ(p.time_wait, Duration{60s});   // R175
-  EXPECT_EQ(p.fin_timeout, Duration{60s});  // R169
-  EXPECT_EQ(p.rto_min, Duration{200ms});    // R170
-  EXPECT_EQ(p.syn_retries, 6);              // R170
-  EXPECT_EQ(p.synack_retries, 5);           // R170
-  EXPECT_FALSE(p.rfc1337);                  // R171
-  EXPECT_TRUE(p.half_duplex_close_rst);     // R168
-  EXPECT_TRUE(p.request_sockets);           // R160
+  EXPECT_EQ(p.time_wait, Duration{60s});           // R175
+  EXPECT_EQ(p.fin_timeout, Duration{60s});         // R169
+  EXPECT_EQ(p.rto_min, Duration{200ms});           // R170
+  EXPECT_EQ(p.syn_retries, 6);                     // R170
+  EXPECT_EQ(p.synack_retries, 5);                  // R170
+  EXPECT_FALSE(p.rfc1337);                         // R171
+  EXPECT_TRUE(p.half_duplex_close_rst);            // R168
+  EXPECT_TRUE(p.request_sockets);                  // R160
   EXPECT_EQ(p.oow_ack_interval, Duration{500ms});  // R174
 }
 
@@ -113,7 +113,7 @@ TEST(LinuxProfile, R151_PawsRejectsOldTimestamp) {
   EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(1));
 }
 
-TEST(LinuxProfile, R152_TsRecentFollowsTheLeftEdge) {
+TEST(LinuxProfile, R152_R154_TsRecentFollowsTheLeftEdgeAndIsEchoed) {
   Harness h{linux_profile()};
   const int fd = h.socket();
   h.bind(fd);
@@ -131,5 +131,67 @@ TEST(LinuxProfile, R152_TsRecentFollowsTheLeftEdge) {
   EXPECT_TRUE(h.fired(Rule::R154));
 }
 
+TEST(LinuxProfile, R50_PawsRunsBeforeTheSequenceCheck) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{1000, 0});
+  h.inject(s);
+  wire::Segment old = h.make(PA, h.theirs(900000), h.ours(1), 10);
+  old.options.emplace_back(wire::option::Timestamp{900, 0});
+  h.inject(old);
+  EXPECT_TRUE(h.fired(Rule::R50));
+  EXPECT_FALSE(h.fired(Rule::R53));
+}
+
+TEST(LinuxProfile, Ipv6PassiveOpenAnnouncesMss1440) {
+  wire::IpAddress local;
+  local.version = wire::IpVersion::kV6;
+  local.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  wire::IpAddress remote = local;
+  remote.bytes[15] = 2;
+  Endpoint ep(linux_profile(), {local});
+  EventOutput out;
+  ep.on_call({.kind = CallKind::kSocket, .family = wire::IpVersion::kV6}, out);
+  ep.on_call({.kind = CallKind::kBind, .fd = 3, .address = {local, 80}}, out);
+  EXPECT_EQ(out.result->value, 0);
+  ep.on_call({.kind = CallKind::kListen, .fd = 3, .backlog = 4}, out);
+  wire::Segment syn;
+  syn.src = remote;
+  syn.dst = local;
+  syn.sport = 5555;
+  syn.dport = 80;
+  syn.seq = SeqNum{1};
+  syn.flags = S;
+  syn.window = 65535;
+  syn.options.emplace_back(wire::option::Mss{1440});
+  ep.on_segment(syn, out);
+  ASSERT_EQ(out.segments.size(), 1U);
+  EXPECT_EQ(out.segments[0].flags, SA);
+  EXPECT_EQ(out.segments[0].dst, remote);
+  EXPECT_EQ(std::get<wire::option::Mss>(out.segments[0].options[0]).value, 1440);
+}
+
+TEST(LinuxProfile, TcpMaxsegClampsTheAnnouncedMss) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.setsockopt(fd, SockOpt::kTcpMaxSeg, 1000);
+  h.connect(fd);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(std::get<wire::option::Mss>(h.out.segments[0].options[0]).value, 1000);
+}
+
+TEST(LinuxProfile, ConnectWithoutAddressOfTheFamilyIsEnetunreach) {
+  Harness h{linux_profile()};
+  const int fd =
+      static_cast<int>(h.call({.kind = CallKind::kSocket, .family = wire::IpVersion::kV6}).value);
+  wire::IpAddress v6;
+  v6.version = wire::IpVersion::kV6;
+  v6.bytes[15] = 9;
+  EXPECT_EQ(h.call({.kind = CallKind::kConnect, .fd = fd, .address = {v6, 80}}).error, ENETUNREACH);
+}
 }  // namespace
 }  // namespace tcpconform::model::testing

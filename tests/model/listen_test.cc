@@ -56,7 +56,7 @@ TEST(Listen, R35_RstIsIgnored) {
   EXPECT_TRUE(h.sent_nothing());
 }
 
-TEST(Listen, R36_AckDrawsRstAtSegAck) {
+TEST(Listen, R36_R141_AckDrawsRstAtSegAck) {
   Harness h;
   h.listening();
   h.seg(A, 1234, 777);
@@ -201,12 +201,23 @@ TEST(Listen, R114_ClosingListenerDropsPendingRequests) {
 TEST(Listen, ListenerOnWildcardAddressAcceptsSyn) {
   Harness h;
   const int fd = h.socket();
-  EXPECT_EQ(h.call({.kind = CallKind::kBind, .fd = fd, .address = {wire::IpAddress{}, kLocalPort}})
-                .value,
-            0);
+  EXPECT_EQ(
+      h.call({.kind = CallKind::kBind, .fd = fd, .address = {wire::IpAddress{}, kLocalPort}}).value,
+      0);
   h.listen(fd);
   h.syn();
   EXPECT_TRUE(h.sent({{SA, h.ours(0), h.theirs(1)}}));
+}
+
+TEST(Listen, R164_SynQueueOverflowDropsSynWithoutCookies) {
+  Harness h{linux_profile()};
+  h.listening(1);
+  h.syn();
+  wire::Segment s = h.make(S, 5000);
+  s.sport = kRemotePort + 1;
+  h.inject(s);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R164));
 }
 
 }  // namespace

@@ -146,5 +146,46 @@ TEST(Rfc5961, R142_UnacceptableSegmentNeverDrawsRst) {
   EXPECT_TRUE(h.fired(Rule::R142));
 }
 
+TEST(Rfc5961, R23_R63_AcceptedRstClosesEveryState) {
+  Harness h;
+  h.fin_wait_1();
+  h.seg(R, h.theirs(1));
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R23));
+  ASSERT_EQ(h.out.state_changes.size(), 1U);
+  EXPECT_EQ(h.out.state_changes[0].from, State::kFinWait1);
+}
+
+TEST(Rfc5961, R153_RstIsAcceptedWhateverItsTsval) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{1000, 0});
+  h.inject(s);
+  wire::Segment rst = h.make(R, h.theirs(1));
+  rst.options.emplace_back(wire::option::Timestamp{1, 0});
+  h.inject(rst);
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R153));
+}
+
+TEST(Rfc5961, R153_TsRecentExpiresAfter24Days) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{1000, 0});
+  h.inject(s);
+  h.advance(std::chrono::hours{24 * 25});
+  wire::Segment d = h.make(PA, h.theirs(1), h.ours(1), 10);
+  d.options.emplace_back(wire::option::Timestamp{5, 0});
+  h.inject(d);
+  EXPECT_TRUE(h.fired(Rule::R153));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(11));
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

@@ -228,5 +228,24 @@ TEST(SynSent, R41_MssIsTakenFromSynAck) {
   EXPECT_TRUE(h.fired(Rule::R41));
 }
 
+TEST(SynSent, R43_SynAckSetsIrsRcvNxtAndSndUna) {
+  Harness h;
+  syn_sent(h);
+  h.synack();
+  EXPECT_EQ(h.tcb()->irs.value, kPeerIss);
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(1));
+  EXPECT_EQ(h.tcb()->snd_una.value, h.ours(1));
+  EXPECT_TRUE(h.fired(Rule::R43));
+}
+
+TEST(SynSent, R141_UnacceptableAckLeavesStateUnchanged) {
+  Harness h;
+  syn_sent(h);
+  const Tcb before = *h.tcb();
+  h.seg(A, kPeerIss, h.ours(100));
+  EXPECT_TRUE(h.fired(Rule::R141));
+  expect_same_tcb(before, *h.tcb());
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

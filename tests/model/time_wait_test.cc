@@ -197,5 +197,21 @@ TEST(TimeWait, R112_SendAndRecvOnTheOldDescriptor) {
   EXPECT_EQ(h.send(fd, 1).error, EPIPE);
 }
 
+TEST(TimeWait, R68_SynInTimeWaitIsNotAChallengeAck) {
+  Harness h;
+  h.time_wait();
+  h.syn(h.theirs(0));
+  EXPECT_TRUE(h.fired(Rule::R68));
+  EXPECT_FALSE(h.fired(Rule::R67));
+}
+
+TEST(TimeWait, R124_SynWithoutListenerDoesNotReopen) {
+  Harness h;
+  h.time_wait();  // active close: no listener on the port
+  h.syn(h.theirs(1000));
+  EXPECT_TRUE(h.sent({{A, h.ours(2), h.theirs(2)}}));
+  EXPECT_EQ(h.state(), State::kTimeWait);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

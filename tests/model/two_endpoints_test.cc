@@ -7,8 +7,7 @@ namespace tcpconform::model::testing {
 namespace {
 
 struct Pair {
-  explicit Pair(Profile p)
-      : a(p, {kLocal}, with_iss(1000)), b(p, {kRemote}, with_iss(500000)) {}
+  explicit Pair(Profile p) : a(p, {kLocal}, with_iss(1000)), b(p, {kRemote}, with_iss(500000)) {}
   static Choices with_iss(std::uint32_t iss) {
     Choices c;
     c.iss = SeqNum{iss};

@@ -37,7 +37,7 @@ struct Choices {
   // uses MSS - 12, giving 65160).
   std::uint32_t rcv_space = 65535;
   bool round_window_to_mss = true;
-  std::uint32_t rcv_buffer = 131072;  // receive buffer (Linux tcp_rmem[1])
+  std::uint32_t rcv_buffer = 131072;    // receive buffer (Linux tcp_rmem[1])
   std::uint32_t snd_buffer = 1U << 22;  // send buffer (writes beyond it are partial)
   std::uint8_t wscale = 7;              // our window scale shift
   // Options our SYNs carry (Linux: all three on by default, sysctls tcp_timestamps, tcp_sack,
@@ -146,7 +146,7 @@ class Endpoint {
     wire::IpVersion family = wire::IpVersion::kV4;
     bool bound = false;
     bool listening = false;
-    bool connect_called = false;   // sock->state SS_CONNECTING (Linux __inet_stream_connect)
+    bool connect_called = false;    // sock->state SS_CONNECTING (Linux __inet_stream_connect)
     bool connect_reported = false;  // SS_CONNECTED
     wire::Endpoint local;
     int backlog = 0;
@@ -191,7 +191,11 @@ class Endpoint {
   void emit_rst_from(Tcb& t);                   // <SEQ=SND.NXT><CTL=RST,ACK> (abort)
   bool oow_rate_limited(Tcb& t, const wire::Segment& seg);
   void send_challenge_ack(Tcb& t, const wire::Segment& seg);
-  void output(int index);  // sends queued data and FIN as window, cwnd and Nagle allow
+  // Sends queued data and FIN as window, cwnd and Nagle allow. `loss_probe`: at most one new
+  // segment, cwnd ignored, no new probe scheduled (Linux tcp_write_xmit with push_one = 2).
+  void output(int index, bool loss_probe = false);
+  bool schedule_loss_probe(Tcb& t, bool advancing_rto);
+  void send_loss_probe(int index);
   std::uint16_t window_field(const Tcb& t) const;
   void update_rcv_wnd(Tcb& t);
   void arm_rtx(Tcb& t);
@@ -205,7 +209,7 @@ class Endpoint {
   void time_wait_segment(int index, const wire::Segment& seg);
   void fw2_minisock_segment(int index, const wire::Segment& seg);
   void negotiate_options(Tcb& t, const wire::Segment& syn);
-  bool paws_reject(const Tcb& t, const wire::Segment& seg) const;
+  bool paws_reject(const Tcb& t, const wire::Segment& seg);
   bool rst_after_fin_exception(const Tcb& t, const wire::Segment& seg) const;
   void establish_passive(int index);
   void accept_data_and_fin(int index, const wire::Segment& seg, SeqNum seq, std::uint32_t len,

@@ -31,9 +31,10 @@ struct Profile {
   // __inet_stream_connect: sk_state != TCP_CLOSE).
   bool listen_can_connect = true;
 
-  // --- SYN-SENT -----------------------------------------------------------------------------------
-  // R166: a SYN,ACK whose TSecr is not within [first SYN's TSval, now] is answered with RST
-  // (Linux tcp_rcv_synsent_state_process, LINUX_MIB_PAWSACTIVEREJECTED).
+  // --- SYN-SENT
+  // ----------------------------------------------------------------------------------- R166: a
+  // SYN,ACK whose TSecr is not within [first SYN's TSval, now] is answered with RST (Linux
+  // tcp_rcv_synsent_state_process, LINUX_MIB_PAWSACTIVEREJECTED).
   bool synsent_checks_tsecr = false;
 
   // --- Synchronized states ----------------------------------------------------------------------
@@ -66,13 +67,15 @@ struct Profile {
   // R55: out-of-order segments inside the window are kept and delivered when the gap fills.
   bool queue_out_of_order = false;
 
-  // --- Rate limits --------------------------------------------------------------------------------
-  // R133/R174: minimum interval between challenge ACKs and out-of-window duplicate ACKs for
-  // segments without data, per connection (Linux tcp_oow_rate_limited, sysctl
-  // tcp_invalid_ratelimit = 500 ms). Zero: no limit.
+  // --- Rate limits
+  // -------------------------------------------------------------------------------- R133/R174:
+  // minimum interval between challenge ACKs and out-of-window duplicate ACKs for segments without
+  // data, per connection (Linux tcp_oow_rate_limited, sysctl tcp_invalid_ratelimit = 500 ms). Zero:
+  // no limit.
   Duration oow_ack_interval = Duration{0};
 
-  // --- Close ----------------------------------------------------------------------------------------
+  // --- Close
+  // ----------------------------------------------------------------------------------------
   // R130/R168: close() with unread received data sends RST and goes to CLOSED (Linux tcp_close,
   // data_was_unread; RFC 2525 §2.17). The RFC profile treats this switch as [OPT] and keeps it off.
   bool half_duplex_close_rst = false;
@@ -90,8 +93,9 @@ struct Profile {
   // R177: CLOSE-WAIT + RST reports EPIPE instead of ECONNRESET (Linux tcp_reset errno switch).
   bool close_wait_reset_epipe = false;
 
-  // --- TIME-WAIT -------------------------------------------------------------------------------------
-  // R122 vs R175: TIME-WAIT length; 2×MSL (MSL 2 min → 4 min) or Linux's fixed TCP_TIMEWAIT_LEN.
+  // --- TIME-WAIT
+  // ------------------------------------------------------------------------------------- R122 vs
+  // R175: TIME-WAIT length; 2×MSL (MSL 2 min → 4 min) or Linux's fixed TCP_TIMEWAIT_LEN.
   Duration time_wait = std::chrono::minutes{4};
   // R121 vs R171: an acceptable RST in TIME-WAIT is ignored (RFC 1337) or kills it (Linux
   // tcp_timewait_state_process with sysctl tcp_rfc1337 = 0).
@@ -106,7 +110,8 @@ struct Profile {
   // (RFC 6191); Linux also accepts it when SEG.SEQ is above RCV.NXT.
   bool time_wait_reopen_by_seq_with_ts = false;
 
-  // --- Timers ---------------------------------------------------------------------------------------
+  // --- Timers
+  // ---------------------------------------------------------------------------------------
   // R136/R170: initial, minimum and maximum retransmission timeouts (RFC 6298: 1 s, 1 s, ≥ 60 s;
   // Linux TCP_TIMEOUT_INIT 1 s, TCP_RTO_MIN 200 ms, TCP_RTO_MAX 120 s).
   Duration rto_initial = std::chrono::seconds{1};
@@ -118,19 +123,32 @@ struct Profile {
   // R138/R170: SYN retransmissions before giving up (Linux tcp_syn_retries = 6 → ~127 s).
   // RFC 1122: R2 for a SYN ≥ 3 min, i.e. 7 retransmissions with a 1 s initial RTO (255 s).
   int syn_retries = 7;
+  // R170: the first this-many SYN retransmissions keep the initial RTO (no back-off), and they
+  // come on top of syn_retries (Linux ≥ 6.5 sysctl tcp_syn_linear_timeouts = 4,
+  // tcp_retransmit_timer/tcp_write_timeout): SYNs at 0,1,2,3,4,5,7,11,19,35,67 s, give-up 131 s.
+  int syn_linear_timeouts = 0;
   // R138/R170: SYN,ACK retransmissions of a passive open (Linux tcp_synack_retries = 5).
   int synack_retries = 7;
   // R138/R170: give up on data after this long since the first unacknowledged retransmission
   // (RFC 1122 R2 ≥ 100 s; Linux tcp_retries2 = 15 → 924.6 s with TCP_RTO_MIN 200 ms).
   Duration data_give_up = std::chrono::seconds{100};
+  // R138/R170: the same for an orphan (closed by the application): Linux tcp_orphan_retries with
+  // sysctl tcp_orphan_retries = 0 → 8 retries → 102.2 s with TCP_RTO_MIN 200 ms.
+  Duration orphan_give_up = std::chrono::seconds{100};
   // R179 vs R139b: zero-window probes carry SEQ=SND.UNA-1 and no data (Linux tcp_xmit_probe_skb)
   // rather than one byte of new data.
   bool zero_window_probe_old_seq = false;
+  // Tail loss probe (RFC 8985; Linux tcp_schedule_loss_probe with sysctl tcp_early_retrans = 3):
+  // on SACK connections the first timeout is a probe after 2·SRTT (+ TCP_RTO_MIN with one
+  // segment in flight, else + 2 ms), capped by the RTO; it resends the last segment (or one new
+  // segment) without back-off, then the RTO runs as usual (R136).
+  bool tail_loss_probe = false;
   // Initial congestion window in segments (RFC 5681 IW ≈ 3; Linux TCP_INIT_CWND = 10).
   std::uint32_t initial_cwnd = 3;
 
-  // --- Observation ----------------------------------------------------------------------------------
-  // Recv-Q counts a received, not yet read FIN as one byte (Linux: rcv_nxt - copied_seq).
+  // --- Observation
+  // ---------------------------------------------------------------------------------- Recv-Q
+  // counts a received, not yet read FIN as one byte (Linux: rcv_nxt - copied_seq).
   bool recv_q_counts_fin = false;
 };
 

@@ -39,7 +39,7 @@ struct Tcb {
   std::uint32_t max_snd_wnd = 0;  // the largest window the peer ever offered (RFC 5961 §5.2)
   // Receive sequence variables.
   SeqNum rcv_nxt;
-  std::uint32_t rcv_wnd = 0;  // bytes currently offered
+  std::uint32_t rcv_wnd = 0;       // bytes currently offered
   std::uint32_t rcv_wnd_init = 0;  // the window offered on our SYN (the model never grows it)
   SeqNum rcv_adv;                  // right edge of the window last advertised (R82)
   bool rcv_adv_valid = false;
@@ -60,12 +60,13 @@ struct Tcb {
   std::uint8_t ooo_count = 0;
 
   // Control bits the application or the peer have set.
-  bool fin_queued = false;    // the application closed its send side; FIN at write_seq - 1
-  bool fin_sent = false;      // the FIN has been transmitted at least once
-  bool fin_received = false;  // the peer's FIN has been accepted (rcv_nxt covers it)
-  bool rd_shutdown = false;   // the application can no longer read (shutdown RD or close)
-  bool orphan = false;        // closed by the application, still alive in the stack
-  bool passive = false;       // opened by a listener (SYN-RECEIVED entered from LISTEN)
+  bool fin_queued = false;      // the application closed its send side; FIN at write_seq - 1
+  bool fin_sent = false;        // the FIN has been transmitted at least once
+  bool fin_alone = false;       // ... in a segment of its own (its data had gone out before)
+  bool fin_received = false;    // the peer's FIN has been accepted (rcv_nxt covers it)
+  bool rd_shutdown = false;     // the application can no longer read (shutdown RD or close)
+  bool orphan = false;          // closed by the application, still alive in the stack
+  bool passive = false;         // opened by a listener (SYN-RECEIVED entered from LISTEN)
   bool request_socket = false;  // Linux: still a request mini-socket (R160)
   bool fw2_minisock = false;    // Linux: orphaned FIN-WAIT-2 held as a TIME-WAIT mini-socket (R169)
 
@@ -80,11 +81,11 @@ struct Tcb {
   std::uint32_t ts_recent = 0;  // TS.Recent (RFC 7323)
   bool ts_recent_valid = false;
   TimePoint ts_recent_stamp{0};
-  SeqNum last_ack_sent;  // Last.ACK.sent (RFC 7323 §4.3)
+  SeqNum last_ack_sent;         // Last.ACK.sent (RFC 7323 §4.3)
   std::uint32_t syn_tsval = 0;  // TSval of our first SYN (R166)
 
   // Timers (virtual time; kNever when not armed).
-  TimePoint rtx_deadline = kNever;      // retransmission (R136) or zero-window probe (R139b)
+  TimePoint rtx_deadline = kNever;       // retransmission (R136) or zero-window probe (R139b)
   TimePoint timewait_deadline = kNever;  // TIME-WAIT (R122/R175) or FIN-WAIT-2 orphan (R169)
   Duration rto{0};
   Duration srtt{0};
@@ -94,20 +95,24 @@ struct Tcb {
   SeqNum rtt_seq;
   TimePoint rtt_start{0};
   int retransmits = 0;
-  TimePoint first_retransmit{0};   // when the oldest unacknowledged segment was first resent
+  TimePoint first_retransmit{0};     // when the oldest unacknowledged segment was first resent
   TimePoint oldest_unacked_sent{0};  // for the user timeout (R139)
   bool probing = false;              // rtx_deadline is a zero-window probe timer
-  TimePoint last_oow_ack{0};         // R133/R174 rate limit
+  bool loss_probe = false;           // rtx_deadline is a tail loss probe (RFC 8985)
+  bool tlp_outstanding = false;      // a loss probe was sent and is not yet acknowledged
+  SeqNum tlp_high_seq;
+  TimePoint last_oow_ack{0};  // R133/R174 rate limit
   bool oow_ack_sent = false;
 
   // Socket options that outlive the descriptor (orphans still obey them).
   std::int64_t user_timeout_ms = 0;  // TCP_USER_TIMEOUT (R139, R170)
   int linger2 = 0;                   // TCP_LINGER2 seconds; -1 = reset at once (R169)
   bool nodelay = false;              // TCP_NODELAY
+  std::uint16_t user_mss = 0;        // TCP_MAXSEG (0: none)
 
   // Ownership.
-  int socket = -1;    // index of the owning socket object; -1 for request sockets
-  int listener = -1;  // index of the listener that created it (passive open)
+  int socket = -1;           // index of the owning socket object; -1 for request sockets
+  int listener = -1;         // index of the listener that created it (passive open)
   std::uint64_t serial = 0;  // creation order
 
   // A one-line dump for invariant failures and debugging.
