@@ -31,10 +31,8 @@ const std::map<std::string, std::string> kKernelDisagrees = {
 };
 
 // Scripts the kernel passes but the model does not yet: known model gaps, each to be fixed.
-const std::map<std::string, std::string> kModelGaps = {
-    {"user_timeout/user_timeout.pkt",
-     "the model sends no tail loss probe (RFC 8985), so its second FIN retransmission is late"},
-};
+// (Empty since the model sends Linux's tail loss probe; user_timeout.pkt was the last gap.)
+const std::map<std::string, std::string> kModelGaps = {};
 
 TEST(PacketdrillCompat, FifteenScriptsAgainstKernelAndModel) {
   const fs::path dir = TCPCONFORM_COMPAT_DIR;
