@@ -120,7 +120,11 @@ harness::Result<void> Lane::syscall(std::size_t i, const SyscallSpec& spec) {
     return {};
   }
   const model::SocketCall call = to_wire_call(spec);
-  auto got = sut_.call(call);
+  // Blocking is the engine's to emulate (calls that would block wait for later steps): the
+  // stack's descriptors stay non-blocking, or a blocking call would stall the whole run.
+  model::SocketCall sent = call;
+  if (sent.kind == model::CallKind::kSetNonBlocking) sent.value = 1;
+  auto got = sut_.call(sent);
   if (!got) return tl::make_unexpected(got.error());
   if (call.kind == model::CallKind::kSetNonBlocking && got->error == 0) {
     if (call.value != 0) {

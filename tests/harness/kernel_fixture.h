@@ -32,21 +32,13 @@ inline std::string version_name(const ::testing::TestParamInfo<IpVersion>& info)
 }
 
 // Creates the SUT or skips the test with the reason privileges are missing.
-#define TCPCONFORM_MAKE_SUT(var, ...)                                       \
-  auto var##_made = LinuxSut::create(__VA_ARGS__);                           \
-  if (!var##_made && var##_made.error().missing_privilege) {                 \
-    GTEST_SKIP() << var##_made.error().to_string();                          \
-  }                                                                          \
-  ASSERT_TRUE(var##_made.has_value()) << var##_made.error().to_string();    \
+#define TCPCONFORM_MAKE_SUT(var, ...)                                    \
+  auto var##_made = LinuxSut::create(__VA_ARGS__);                       \
+  if (!var##_made && var##_made.error().missing_privilege) {             \
+    GTEST_SKIP() << var##_made.error().to_string();                      \
+  }                                                                      \
+  ASSERT_TRUE(var##_made.has_value()) << var##_made.error().to_string(); \
   LinuxSut& var = **var##_made
-
-// Unwraps a harness Result inside a test, failing it with the harness error.
-#define TC_OK(expr)                                                   \
-  ([&]() {                                                            \
-    auto tc_result_ = (expr);                                         \
-    EXPECT_TRUE(tc_result_.has_value()) << tc_result_.error().to_string(); \
-    return tc_result_;                                                \
-  }())
 
 // Socket calls with designated initialisers, process 0 unless given.
 struct Calls {
@@ -62,7 +54,9 @@ struct Calls {
   int socket(IpVersion v) {
     return static_cast<int>(run({.kind = CallKind::kSocket, .family = v}).value);
   }
-  CallResult bind(int fd, Endpoint e) { return run({.kind = CallKind::kBind, .fd = fd, .address = e}); }
+  CallResult bind(int fd, Endpoint e) {
+    return run({.kind = CallKind::kBind, .fd = fd, .address = e});
+  }
   CallResult listen(int fd, int backlog = 8) {
     return run({.kind = CallKind::kListen, .fd = fd, .backlog = backlog});
   }
@@ -88,8 +82,7 @@ inline std::optional<ConnectionObservation> find(const std::vector<ConnectionObs
                                                  std::uint16_t local_port,
                                                  std::optional<std::uint16_t> remote_port = {}) {
   for (const auto& o : all) {
-    if (o.tuple.local.port == local_port &&
-        (!remote_port || o.tuple.remote.port == *remote_port)) {
+    if (o.tuple.local.port == local_port && (!remote_port || o.tuple.remote.port == *remote_port)) {
       return o;
     }
   }

@@ -137,9 +137,9 @@ HostSnapshot snapshot() {
   return s;
 }
 
-// Host TCP sockets (any state) that touch the test's IPv6 prefix or the test's ports.
-std::vector<std::string> host_sockets_touching(const std::set<std::uint16_t>& ports) {
-  std::vector<std::string> found;
+// Every host TCP socket (any state) as "local remote" in /proc/net/tcp{,6} notation.
+std::set<std::string> host_sockets() {
+  std::set<std::string> out;
   for (const char* path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
     std::ifstream in(path);
     std::string line;
@@ -148,14 +148,27 @@ std::vector<std::string> host_sockets_touching(const std::set<std::uint16_t>& po
       std::istringstream fields(line);
       std::string slot, local, remote;
       fields >> slot >> local >> remote;
-      const auto port_of = [](const std::string& a) {
-        return static_cast<std::uint16_t>(std::stoul(a.substr(a.find(':') + 1), nullptr, 16));
-      };
-      // /proc/net/tcp6 prints each 32-bit word in host order: 2001:db8:: is "B80D0120".
-      const bool v6_test = local.rfind("B80D0120", 0) == 0 || remote.rfind("B80D0120", 0) == 0;
-      if (v6_test || ports.count(port_of(local)) != 0 || ports.count(port_of(remote)) != 0) {
-        found.push_back(line);
-      }
+      out.insert(local + " " + remote);
+    }
+  }
+  return out;
+}
+
+// Host TCP sockets not in `before` that touch the test's IPv6 prefix or the test's ports.
+std::vector<std::string> new_host_sockets_touching(const std::set<std::string>& before,
+                                                   const std::set<std::uint16_t>& ports) {
+  std::vector<std::string> found;
+  for (const std::string& socket : host_sockets()) {
+    if (before.count(socket) != 0) continue;
+    const std::string local = socket.substr(0, socket.find(' '));
+    const std::string remote = socket.substr(socket.find(' ') + 1);
+    const auto port_of = [](const std::string& a) {
+      return static_cast<std::uint16_t>(std::stoul(a.substr(a.find(':') + 1), nullptr, 16));
+    };
+    // /proc/net/tcp6 prints each 32-bit word in host order: 2001:db8:: is "B80D0120".
+    const bool v6_test = local.rfind("B80D0120", 0) == 0 || remote.rfind("B80D0120", 0) == 0;
+    if (v6_test || ports.count(port_of(local)) != 0 || ports.count(port_of(remote)) != 0) {
+      found.push_back(socket);
     }
   }
   return found;
@@ -187,8 +200,8 @@ class HostSniffer {
     for (;;) {
       sockaddr_ll from{};
       socklen_t len = sizeof(from);
-      const auto n = ::recvfrom(fd_, buf.data(), buf.size(), 0,
-                                reinterpret_cast<sockaddr*>(&from), &len);
+      const auto n =
+          ::recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
       if (n < 0) break;
       ++seen_;
       const auto size = static_cast<std::size_t>(n);
@@ -249,10 +262,9 @@ void workload(std::set<std::uint16_t>& ports) {
       Peer active = Peer::make(sut, v, sut.fresh_port(), 0);
       const int a = k.socket(v);
       k.connect(a, active.self);
-      for (const auto& s : collect(sut)) {
-        ports.insert(s.sport);
-        ports.insert(s.dport);
-      }
+      EXPECT_FALSE(collect(sut).empty());
+      // Only the ports the test chose (fresh_port(), below the ephemeral range): the host's own
+      // connections use ephemeral ports and must not be mistaken for leaks.
       ports.insert(peer.self.port);
       ports.insert(peer.kernel.port);
       ports.insert(active.self.port);
@@ -265,6 +277,7 @@ TEST(Safety, HostNetworkUntouchedAndNoTestSegmentOnHostInterfaces) {
   if (!LinuxSut::create().has_value()) GTEST_SKIP() << "no kernel SUT here";
   HostSniffer sniffer;
   const HostSnapshot before = snapshot();
+  const std::set<std::string> sockets_before = host_sockets();
   std::set<std::uint16_t> ports;
   workload(ports);
   if (HasFatalFailure() || IsSkipped()) return;
@@ -274,7 +287,7 @@ TEST(Safety, HostNetworkUntouchedAndNoTestSegmentOnHostInterfaces) {
   EXPECT_EQ(before.addresses, after.addresses);
   EXPECT_EQ(before.routes, after.routes);
   EXPECT_EQ(before.tcp_listeners, after.tcp_listeners);
-  EXPECT_EQ(host_sockets_touching(ports), std::vector<std::string>{});
+  EXPECT_EQ(new_host_sockets_touching(sockets_before, ports), std::vector<std::string>{});
   ASSERT_FALSE(ports.empty());
   if (!sniffer.ok()) GTEST_SKIP() << "no AF_PACKET socket on the host: sniffing part skipped";
   unsigned drops = 0;
@@ -296,12 +309,13 @@ TEST(Safety, ChildProcessesAreReapedWithTheSut) {
 TEST(Safety, NamespaceIsPrivate) {
   TCPCONFORM_MAKE_SUT(sut);
   // The SUT's listener is invisible from the test's own (the host's) namespace.
+  const std::set<std::string> before = host_sockets();
   Calls k{sut};
   const std::uint16_t port = sut.fresh_port();
   const int l = k.socket(IpVersion::kV4);
   ASSERT_EQ(k.bind(l, Endpoint{sut.addresses(IpVersion::kV4).local, port}).error, 0);
   ASSERT_EQ(k.listen(l).error, 0);
-  EXPECT_EQ(host_sockets_touching({port}), std::vector<std::string>{});
+  EXPECT_EQ(new_host_sockets_touching(before, {port}), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -34,8 +34,8 @@ TEST(LinuxSockets, ErrnoIsAResultNotAnError) {
   const Endpoint nowhere{sut.addresses(IpVersion::kV4).local, sut.fresh_port()};
   EXPECT_EQ(k.connect(fd, nowhere).error, EINPROGRESS);
   // The local stack's RST arrived inside connect(): the pending error is there, read once.
-  const SocketCall so_error{.kind = CallKind::kGetSockOpt, .fd = fd,
-                            .option = model::SockOpt::kSoError};
+  const SocketCall so_error{
+      .kind = CallKind::kGetSockOpt, .fd = fd, .option = model::SockOpt::kSoError};
   EXPECT_EQ(k.run(so_error).value, ECONNREFUSED);
   EXPECT_EQ(k.run(so_error).value, 0);
 }
@@ -45,7 +45,9 @@ TEST(LinuxSockets, SendContinuesTheBytePatternAcrossCalls) {
   Calls k{sut};
   Peer peer = Peer::make(sut, IpVersion::kV4, sut.fresh_port(), 0);
   const int fd = k.socket(IpVersion::kV4);
-  EXPECT_EQ(k.run({.kind = CallKind::kSetSockOpt, .fd = fd, .option = model::SockOpt::kTcpNodelay,
+  EXPECT_EQ(k.run({.kind = CallKind::kSetSockOpt,
+                   .fd = fd,
+                   .option = model::SockOpt::kTcpNodelay,
                    .value = 1})
                 .error,
             0);
@@ -68,8 +70,11 @@ TEST(LinuxSockets, LingerZeroCloseAborts) {
   Calls k{sut};
   Peer peer = Peer::make(sut, IpVersion::kV6, sut.fresh_port(), 0);
   const int fd = k.socket(IpVersion::kV6);
-  EXPECT_EQ(k.run({.kind = CallKind::kSetSockOpt, .fd = fd, .option = model::SockOpt::kSoLinger,
-                   .value = 0, .linger_on = true})
+  EXPECT_EQ(k.run({.kind = CallKind::kSetSockOpt,
+                   .fd = fd,
+                   .option = model::SockOpt::kSoLinger,
+                   .value = 0,
+                   .linger_on = true})
                 .error,
             0);
   const CallResult got =

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -135,6 +136,11 @@ Settings default_linux_settings() {
       {"net/ipv4/tcp_timestamps", "1"},
       {"net/ipv4/tcp_sack", "1"},
       {"net/ipv4/tcp_window_scaling", "1"},
+      // Buffers pinned to the long-standing defaults (Linux 6.18 raised tcp_rmem[2] to 32 MB,
+      // which changes the window scale a SYN offers): scenarios then read the same on every
+      // kernel, and the model's window scale 7 and SYN window 64240 match.
+      {"net/ipv4/tcp_rmem", "4096\t131072\t6291456"},
+      {"net/ipv4/tcp_wmem", "4096\t16384\t4194304"},
       {"net/ipv4/tcp_ecn", "2"},
       {"net/ipv4/tcp_rfc1337", "0"},
       // Nothing learned by one program may change the next: no metrics cache, no TFO cookies.
@@ -398,9 +404,12 @@ struct LinuxSut::Impl {
           if (info.tcpi_state == linux_sut::kTcpListen) {
             // Linux tcp_get_info(): for LISTEN, unacked is the accept queue and sacked the
             // backlog, as inet_diag's rqueue and wqueue.
-            scratch.push_back(DiagSocket{.tuple = key, .state = info.tcpi_state,
-                                         .rqueue = info.tcpi_unacked, .wqueue = info.tcpi_sacked,
-                                         .cookie = entry.cookie, .shutdown = std::uint8_t{0}});
+            scratch.push_back(DiagSocket{.tuple = key,
+                                         .state = info.tcpi_state,
+                                         .rqueue = info.tcpi_unacked,
+                                         .wqueue = info.tcpi_sacked,
+                                         .cookie = entry.cookie,
+                                         .shutdown = std::uint8_t{0}});
           }
           continue;
         }
@@ -514,28 +523,40 @@ struct LinuxSut::Impl {
 Result<std::unique_ptr<LinuxSut>> LinuxSut::create(const LinuxSutOptions& options) {
   auto ns = linux_sut::create_namespace(options.ehash_entries);
   if (!ns) return tl::unexpected(ns.error());
-  auto scope = NamespaceScope::enter(*ns);
-  if (!scope) return tl::unexpected(scope.error());
-
   Settings settings = default_linux_settings();
   for (const auto& [key, value] : options.settings) settings[key] = value;
-  RouteMetrics metrics;
   for (const auto& [key, value] : settings) {
-    if (is_route_key(key)) continue;
-    if (!linux_sut::is_namespaced_sysctl(key)) {
+    if (!is_route_key(key) && !linux_sut::is_namespaced_sysctl(key)) {
       return tl::unexpected(Error{"create", "unknown setting " + key});
     }
-    if (auto r = linux_sut::write_sysctl(key, value); !r) return tl::unexpected(r.error());
   }
-  auto tun = Tun::open(options.tun_name);
-  if (!tun) return tl::unexpected(tun.error());
-  auto rtnl = Rtnl::open();
-  if (!rtnl) return tl::unexpected(rtnl.error());
-  auto diag = SockDiag::open();
-  if (!diag) return tl::unexpected(diag.error());
+  std::optional<Tun> tun;
+  std::optional<Rtnl> rtnl;
+  std::optional<SockDiag> diag;
+  {
+    // In the namespace only for what binds to it: sysctls (before the TUN device, which inherits
+    // net/ipv6/conf/default), the TUN device and the netlink sockets. The scope ends before
+    // anything that owns `ns` can be destroyed.
+    auto scope = NamespaceScope::enter(*ns);
+    if (!scope) return tl::unexpected(scope.error());
+    for (const auto& [key, value] : settings) {
+      if (is_route_key(key)) continue;
+      if (auto r = linux_sut::write_sysctl(key, value); !r) return tl::unexpected(r.error());
+    }
+    auto t = Tun::open(options.tun_name);
+    if (!t) return tl::unexpected(t.error());
+    tun.emplace(std::move(*t));
+    auto r = Rtnl::open();
+    if (!r) return tl::unexpected(r.error());
+    rtnl.emplace(std::move(*r));
+    auto d = SockDiag::open();
+    if (!d) return tl::unexpected(d.error());
+    diag.emplace(std::move(*d));
+  }
   const int ifindex = tun->ifindex();
   auto impl = std::make_unique<Impl>(options, std::move(*ns), std::move(*tun), std::move(*rtnl),
                                      std::move(*diag));
+  RouteMetrics metrics;
   impl->tun_ifindex = ifindex;
   for (const auto& [key, value] : settings) {
     if (!is_route_key(key)) continue;
@@ -544,7 +565,8 @@ Result<std::unique_ptr<LinuxSut>> LinuxSut::create(const LinuxSutOptions& option
   impl->base_metrics = metrics;
   impl->metrics = metrics;
   if (auto r = impl->rtnl.link_up(1); !r) return tl::unexpected(r.error());  // lo
-  if (auto r = impl->rtnl.link_up(ifindex); !r) return tl::unexpected(r.error());
+  // Room for 16384 unread packets (default 500) before the TUN device drops what the kernel sends.
+  if (auto r = impl->rtnl.link_up(ifindex, 16384); !r) return tl::unexpected(r.error());
   if (auto r = impl->rtnl.add_address(ifindex, wire::IpAddress::v4(192, 0, 2, 1), 24); !r) {
     return tl::unexpected(r.error());
   }

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -111,7 +112,9 @@ Result<NamespaceScope> NamespaceScope::enter(const Namespace& ns) {
 NamespaceScope::~NamespaceScope() {
   if (origin_ < 0) return;
   if (::setns(origin_, CLONE_NEWNET) != 0) {
-    std::perror("tcpconform: cannot return to the original network namespace");
+    std::fprintf(stderr,
+                 "tcpconform: cannot return to the original network namespace (fd %d): %s\n",
+                 origin_, std::strerror(errno));
     std::abort();
   }
 }

@@ -19,7 +19,8 @@ struct Namespace {
 [[nodiscard]] Result<Namespace> create_namespace(unsigned ehash_entries);
 
 // While alive, the calling thread is in `ns.net`; the destructor switches it back to
-// `ns.origin` (and aborts if the kernel refuses, since the thread would be lost).
+// `ns.origin` (and aborts if the kernel refuses, since the thread would be lost). `ns` must
+// outlive the scope: the scope keeps the origin descriptor's number, not a copy.
 class NamespaceScope {
  public:
   [[nodiscard]] static Result<NamespaceScope> enter(const Namespace& ns);

@@ -75,7 +75,7 @@ Result<void> Rtnl::transact(void* message, const char* step) {
   }
 }
 
-Result<void> Rtnl::link_up(int ifindex) {
+Result<void> Rtnl::link_up(int ifindex, std::uint32_t txqueuelen) {
   std::array<char, kNetlinkBuffer> buffer{};
   nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
   nlh->nlmsg_type = RTM_NEWLINK;
@@ -84,6 +84,7 @@ Result<void> Rtnl::link_up(int ifindex) {
   ifi->ifi_index = ifindex;
   ifi->ifi_flags = IFF_UP;
   ifi->ifi_change = IFF_UP;
+  if (txqueuelen != 0) mnl_attr_put_u32(nlh, IFLA_TXQLEN, txqueuelen);
   return transact(nlh, "link up");
 }
 
@@ -155,13 +156,17 @@ Result<void> Rtnl::delete_local_route_v6(const wire::IpAddress& address) {
   rtm->rtm_type = RTN_LOCAL;
   mnl_attr_put(nlh, RTA_DST, 16, address.bytes.data());
   const std::uint32_t length = nlh->nlmsg_len;
-  for (int attempt = 0; attempt < 10000; ++attempt) {
+  // Usually there after one or two polls; a loaded machine can delay addrconf's work queue.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
     auto r = transact(nlh, "delete local route");
     if (r || r.error().os_error != ESRCH) return r;
+    if (std::chrono::steady_clock::now() > deadline) break;
     std::this_thread::sleep_for(std::chrono::microseconds(100));
     nlh->nlmsg_len = length;
   }
-  return tl::unexpected(Error{"delete local route", "addrconf never made the IPv6 local route"});
+  return tl::unexpected(
+      Error{"delete local route", "addrconf did not make the IPv6 local route within 10 s"});
 }
 
 }  // namespace tcpconform::harness::linux_sut

@@ -26,7 +26,9 @@ class Rtnl {
   Rtnl& operator=(Rtnl&&) noexcept;
   ~Rtnl();
 
-  [[nodiscard]] Result<void> link_up(int ifindex);
+  // Sets the link up; a non-zero `txqueuelen` also sets the transmit queue length (for TUN, the
+  // number of packets the kernel can queue before the harness reads them).
+  [[nodiscard]] Result<void> link_up(int ifindex, std::uint32_t txqueuelen = 0);
   // Adds address/prefix with IFA_F_NODAD and IFA_F_NOPREFIXROUTE (routes are ours to make).
   [[nodiscard]] Result<void> add_address(int ifindex, const wire::IpAddress& address,
                                          std::uint8_t prefix);
@@ -40,7 +42,7 @@ class Rtnl {
   // Deletes the local-table route addrconf made for an IPv6 address: it has metric 0, which no
   // route made from user space can have (0 means "default", 1024), so it cannot be replaced and
   // would shadow ours. addrconf inserts that route from a work queue after the address is added,
-  // so this waits (up to a second) for it to appear.
+  // so this waits (up to 10 s on a loaded machine) for it to appear.
   [[nodiscard]] Result<void> delete_local_route_v6(const wire::IpAddress& address);
 
  private:

@@ -1,0 +1,38 @@
+// Running one generated program on a bench and classifying what happened.
+#include "tcpconform/engine/explore/trial.h"
+
+#include "tcpconform/engine/runner.h"
+
+namespace tcpconform::engine::explore {
+
+Trial run_trial(Bench& bench, const Program& program) {
+  Trial t;
+  RunOptions options;
+  if (bench.kernel != nullptr) {
+    options.stack_port = bench.kernel->fresh_port();
+    options.peer_port = bench.kernel->fresh_port();
+  }
+  t.result = run_scenario(program, *bench.model, bench.stack, options);
+  t.harness_error = t.result.verdict == Verdict::kError;
+  for (const LaneResult& lane : t.result.lanes) t.lane_failed = t.lane_failed || lane.mismatch;
+  // The model's own view, step by step (run_scenario reset it; model_states does again).
+  auto states = model_states(program, *bench.model);
+  if (!states) {
+    t.harness_error = true;
+    return t;
+  }
+  t.states = std::move(*states);
+  t.cells = cells_of(program, t.states);
+  t.signature = signature_of(program, t.result, t.states);
+  return t;
+}
+
+Oracle oracle_for(Bench& bench) {
+  return [&bench](const Program& candidate) -> std::optional<Outcome> {
+    Trial t = run_trial(bench, candidate);
+    if (!t.signature || t.harness_error) return std::nullopt;
+    return Outcome{*t.signature, t.result.divergence->step};
+  };
+}
+
+}  // namespace tcpconform::engine::explore
