@@ -37,7 +37,8 @@ bool Endpoint::port_in_use(const wire::Endpoint& local, int except, bool reuse) 
   if (!reuse) {
     // Connections without a descriptor (orphans, TIME-WAIT) still hold their port.
     for (const Tcb& t : tcbs_) {
-      if (t.state == State::kClosed || t.socket >= 0 || t.listener >= 0) continue;
+      if (t.state == State::kClosed || t.socket >= 0 || t.listener >= 0 || t.request_socket)
+        continue;
       if (t.tuple.local.port == local.port && overlaps(t.tuple.local.address, local.address)) {
         return true;
       }
@@ -156,6 +157,7 @@ int Endpoint::start_connect(int si, const wire::Endpoint& remote) {
   t.snd_sml = t.iss;
   t.snd_nxt = t.iss + SeqLen{1};
   t.write_seq = t.snd_nxt;
+  t.pushed_seq = t.snd_nxt;
   t.snd_rtx = t.snd_nxt;
   t.socket = si;
   t.nodelay = s.nodelay;
@@ -314,6 +316,13 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
       s.so_error = 0;
       return CallResult::fail(err);
     }
+    if (s.unread_after_detach > 0) {
+      // R110: text received before the connection went to TIME-WAIT is still delivered.
+      fire(Rule::R110);
+      const std::uint32_t n = std::min(s.unread_after_detach, c.length);
+      s.unread_after_detach -= n;
+      return CallResult::ok(n);
+    }
     if (s.connect_called || s.rd_shutdown) return CallResult::ok(0);  // end of file
     fire(Rule::R108);
     return CallResult::fail(ENOTCONN);
@@ -331,6 +340,9 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
     const std::uint32_t n = std::min(avail, c.length);
     const std::uint32_t before = t.rcv_wnd;
     t.copied_seq = t.copied_seq + SeqLen{n};
+    // R111: the read that drains the text and has room left also consumes the FIN behind it
+    // (Linux tcp_recvmsg reaches found_fin_ok in the same call): Recv-Q drops to 0 at once.
+    if (t.fin_received && n == avail && c.length > n) t.copied_seq = t.rcv_nxt;
     // Linux tcp_cleanup_rbuf: announce a window that at least doubled.
     if (n > 0 && !t.fin_received && 2 * before <= t.rcv_wnd_init) {
       update_rcv_wnd(t);
@@ -438,7 +450,11 @@ void Endpoint::close_listener(int si) {
   for (std::size_t i = 0; i < tcbs_.size(); ++i) {
     Tcb& t = tcbs_[i];
     if (t.state == State::kSynReceived && t.listener == si && t.socket < 0) {
-      delete_tcb(static_cast<int>(i));
+      if (t.request_socket && profile_.request_outlives_listener) {
+        t.listener = -1;  // R160: dropped lazily (request_segment, fire_timers)
+      } else {
+        delete_tcb(static_cast<int>(i));
+      }
     }
   }
   // Established children still in the accept queue are reset (R168, Linux inet_csk_listen_stop).

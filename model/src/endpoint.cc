@@ -305,6 +305,14 @@ void Endpoint::free_socket(int index) {
   s.tcb = -1;
   s.listening = false;
   s.accept_queue.clear();
+  s.unread_after_detach = 0;
+  // R128: a TIME-WAIT connection whose descriptor is now closed belongs to no one.
+  for (Tcb& t : tcbs_) {
+    if (t.tw_socket == index) {
+      t.tw_socket = -1;
+      t.orphan = true;
+    }
+  }
   free_sockets_.push_back(index);
 }
 
@@ -357,6 +365,9 @@ void Endpoint::observe(std::vector<ConnectionObservation>& v) const {
     if (t.socket >= 0) {
       const Socket& s = sockets_[static_cast<std::size_t>(t.socket)];
       if (s.live && s.fd >= 0 && s.tcb >= 0) o.fd = s.fd;
+    } else if (t.tw_socket >= 0) {
+      const Socket& s = sockets_[static_cast<std::size_t>(t.tw_socket)];
+      if (s.live && s.fd >= 0) o.fd = s.fd;
     }
     if (t.state == State::kTimeWait || t.fw2_minisock) {
       o.timer = TimerKind::kTimeWait;

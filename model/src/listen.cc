@@ -102,6 +102,7 @@ void Endpoint::listen_segment(int listener, const wire::Segment& seg, std::optio
   t.snd_sml = t.iss;
   t.snd_nxt = t.iss + SeqLen{1};
   t.write_seq = t.snd_nxt;
+  t.pushed_seq = t.snd_nxt;
   t.snd_rtx = t.snd_nxt;
   t.snd_wnd = seg.window;  // windows on SYNs are never scaled
   t.max_snd_wnd = t.snd_wnd;
@@ -125,6 +126,19 @@ void Endpoint::request_segment(int index, const wire::Segment& seg) {
   const bool rst = seg.flags.has(Flag::kRst);
   const bool syn = seg.flags.has(Flag::kSyn);
   const bool ack = seg.flags.has(Flag::kAck);
+  if (t.listener < 0) {
+    // R160/R114: the listener was closed; the request is dropped now and the segment looked
+    // up again (Linux tcp_v4_rcv: sk_state != TCP_LISTEN → inet_csk_reqsk_queue_drop_and_put).
+    fire(Rule::R114);
+    delete_tcb(index);
+    const int listener = find_listener(seg.tuple_at_receiver().local);
+    if (listener >= 0) {
+      listen_segment(listener, seg, std::nullopt);
+    } else {
+      closed_segment(seg);
+    }
+    return;
+  }
   const bool paws = paws_reject(t, seg);
   // A retransmitted SYN: resend the SYN,ACK (R163; rate-limited like other out-of-window ACKs).
   if (seg.seq == t.irs && syn && !ack && !rst && !seg.flags.has(Flag::kFin) && !paws) {
@@ -156,8 +170,16 @@ void Endpoint::request_segment(int index, const wire::Segment& seg) {
   }
   bool has_syn = syn;
   if (seg.seq == t.irs) has_syn = false;  // the old SYN is trimmed
+  if (rst && seg.seq != t.rcv_nxt) {
+    // R62/R131: an in-window RST not exactly at RCV.NXT draws a challenge ACK and the request
+    // stays (RFC 5961 §3.2 in SYN-RECEIVED; measured on Linux 6.18).
+    fire(Rule::R131);
+    fire(Rule::R62);
+    if (!oow_rate_limited(t, seg)) emit(t, wire::kAck, t.snd_nxt, 0);
+    return;
+  }
   if (rst || has_syn) {
-    // An in-window RST or SYN drops the request; the listener stays (R162, R11).
+    // An acceptable RST or an in-window SYN drops the request; the listener stays (R162, R11).
     if (rst) {
       fire(Rule::R162);
       fire(Rule::R11);

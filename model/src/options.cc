@@ -48,7 +48,31 @@ bool Endpoint::paws_reject(const Tcb& t, const wire::Segment& seg) {
     fire(Rule::R153);  // TS.Recent is invalid after 24 days idle
     return false;
   }
-  return static_cast<std::int32_t>(ts->val - t.ts_recent) < 0;
+  const auto older = static_cast<std::int32_t>(t.ts_recent - ts->val);
+  if (older <= static_cast<std::int32_t>(profile_.paws_window)) return false;
+  if (profile_.paws_disordered_ack_exempt && disordered_ack(t, seg, older)) {
+    fire(Rule::R151);
+    return false;
+  }
+  return true;
+}
+
+// R151 (Linux tcp_disordered_ack): a pure duplicate ACK at RCV.NXT that would not update the
+// send window, older than TS.Recent by no more than the replay window (tcp_tsval_replay: RTO in
+// ms × 1.2 ticks), is reordered, not replayed.
+bool Endpoint::disordered_ack(const Tcb& t, const wire::Segment& seg, std::int32_t older) const {
+  if (t.state == State::kTimeWait || t.request_socket) return false;
+  if (!seg.flags.has(wire::Flag::kAck) || seg.flags.has(wire::Flag::kSyn) ||
+      seg.flags.has(wire::Flag::kFin) || !seg.payload.empty())
+    return false;
+  if (seg.seq != t.rcv_nxt || seg.ack != t.snd_una) return false;
+  // tcp_may_update_window(): after(ack, snd_una) || after(seq, snd_wl1) ||
+  // (seq == snd_wl1 && (nwin > snd_wnd || nwin == 0)).
+  const std::uint32_t nwin = static_cast<std::uint32_t>(seg.window) << t.snd_wscale;
+  if (wire::gt(seg.seq, t.snd_wl1) || (seg.seq == t.snd_wl1 && (nwin > t.snd_wnd || nwin == 0)))
+    return false;
+  const auto rto_ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.rto).count();
+  return older <= static_cast<std::int32_t>(rto_ms * 1200 / 1000);
 }
 
 }  // namespace tcpconform::model

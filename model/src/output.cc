@@ -132,6 +132,13 @@ bool Endpoint::oow_rate_limited(Tcb& t, const wire::Segment& seg) {
   if (profile_.oow_ack_interval.count() == 0) return false;
   if (!seg.payload.empty() && !seg.flags.has(Flag::kSyn)) return false;
   if (seg.flags.has(Flag::kFin) && !seg.flags.has(Flag::kSyn)) return false;
+  return oow_interval_limited(t);
+}
+
+// The per-connection interval alone (Linux __tcp_oow_rate_limited): challenge ACKs are limited
+// whatever the segment carries (tcp_send_challenge_ack), unlike duplicate ACKs above.
+bool Endpoint::oow_interval_limited(Tcb& t) {
+  if (profile_.oow_ack_interval.count() == 0) return false;
   if (t.oow_ack_sent && now_ - t.last_oow_ack < profile_.oow_ack_interval) {
     fire(Rule::R174);
     return true;
@@ -144,7 +151,8 @@ bool Endpoint::oow_rate_limited(Tcb& t, const wire::Segment& seg) {
 // A challenge ACK is a plain bare ACK that changes no variable (R133, R135).
 void Endpoint::send_challenge_ack(Tcb& t, const wire::Segment& seg) {
   fire(Rule::R135);
-  if (oow_rate_limited(t, seg)) return;
+  (void)seg;
+  if (oow_interval_limited(t)) return;
   fire(Rule::R133);
   emit(t, wire::kAck, t.snd_nxt, 0);
 }
@@ -265,8 +273,14 @@ void Endpoint::output(int index, bool loss_probe) {
       }
       const bool last = t.snd_nxt + SeqLen{len} == data_end;
       const bool fin = last && t.fin_queued && !t.fin_sent;
+      const SeqNum end = t.snd_nxt + SeqLen{len};
+      const bool forced =
+          profile_.forced_push && wire::gt(end, t.pushed_seq + SeqLen{t.max_snd_wnd / 2});
       Flags flags = wire::kAck;
-      if (last) flags = flags | wire::kPsh;
+      if (last || forced) {
+        flags = flags | wire::kPsh;
+        t.pushed_seq = end;
+      }
       if (fin) flags = flags | wire::kFin;
       emit(t, flags, t.snd_nxt, len);
       t.last_ack_sent = t.rcv_nxt;

@@ -22,8 +22,12 @@ Profile linux_profile() {
   p.drop_ackless_before_seq_check = true;            // R70 order
   p.linux_sequence_check = true;                     // tcp_sequence()
   p.drop_segments_without_ts = false;                // R178
+  p.ts_recent_needs_valid_ack = true;                // R152 tcp_replace_ts_recent
+  p.paws_window = 1;                                 // R151 TCP_PAWS_WINDOW
+  p.paws_disordered_ack_exempt = true;               // R151 tcp_disordered_ack
   p.rst_accepts_rcv_nxt_minus_one_after_fin = true;  // R173 tcp_reset_check
   p.sim_open_synack_exempt = true;                   // R27
+  p.ack_crossing_synack = true;                      // R27/R53 tcp_data_queue
   p.syn_in_passive_syn_received_resets = false;      // R163 (request sockets answer instead)
   p.old_ack_bound_uses_bytes_acked = true;           // R173
   p.ack_above_snd_nxt_acks = true;                   // R172, measured on 6.18
@@ -35,6 +39,8 @@ Profile linux_profile() {
   p.fin_wait2_orphan_timeout = true;                 // R169
   p.fin_timeout = seconds{60};                       // R169 tcp_fin_timeout
   p.abort_rst_carries_ack = true;                    // R120d tcp_send_active_reset
+  p.syn_received_reset_refused = false;              // R177 tcp_reset
+  p.request_outlives_listener = true;                // R160 inet_csk_listen_stop
   p.close_wait_reset_epipe = true;                   // R177
   p.time_wait = seconds{60};                         // R175 TCP_TIMEWAIT_LEN
   p.rfc1337 = false;                                 // R171 tcp_rfc1337 = 0
@@ -46,11 +52,13 @@ Profile linux_profile() {
   p.rto_min_floors_variance = true;                  // tcp_rtt_estimator
   p.syn_retries = 6;                                 // R170 tcp_syn_retries
   p.syn_linear_timeouts = 4;                         // R170 tcp_syn_linear_timeouts (6.5+)
+  p.syn_give_up_by_time = true;                      // R170 retransmits_timed_out
   p.synack_retries = 5;                              // R170 tcp_synack_retries
   p.orphan_give_up = milliseconds{102200};           // R170 tcp_orphan_retries = 0 → 8
   p.data_give_up = milliseconds{924600};             // R170 tcp_retries2 = 15
   p.zero_window_probe_old_seq = true;                // R179
   p.tail_loss_probe = true;                          // tcp_early_retrans = 3 (RACK-TLP)
+  p.forced_push = true;                              // R106 forced_push()
   p.initial_cwnd = 10;                               // TCP_INIT_CWND
   p.recv_q_counts_fin = true;                        // rcv_nxt - copied_seq
   return p;

@@ -46,6 +46,7 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
   SeqNum seq = seg.seq;
   auto len = static_cast<std::uint32_t>(seg.payload.size());
 
+  bool old_syn_acked = false;
   // Linux checks the control bits before the sequence number (tcp_rcv_established).
   if (profile_.drop_ackless_before_seq_check && !ack && !rst && !syn) {
     fire(Rule::R70);
@@ -59,8 +60,14 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
       fire(Rule::R27);
       syn = false;
       seq = seq + SeqLen{1};
+      // R27/R53: the old SYN octet is a retransmission and draws an ACK once the segment has
+      // been processed (Linux tcp_data_queue: !after(end_seq, rcv_nxt) → immediate ACK).
+      old_syn_acked = profile_.ack_crossing_synack;
     }
   }
+  // R67/R132: RFC 5961 §4 applies to a SYN whatever its sequence number, even one wholly old
+  // (e.g. a retransmission of the peer's SYN at IRS), so step 4 sees the SYN bit before trimming.
+  const bool syn_bit = syn;
   // R50/R151: PAWS runs before the sequence check.
   if (paws_reject(t, seg)) {
     fire(Rule::R50);
@@ -123,7 +130,12 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
   // R152: TS.Recent follows the newest TSval of segments covering the left window edge.
   if (t.ts_ok) {
     const auto* ts = seg.find_option<wire::option::Timestamp>();
-    if (ts != nullptr && wire::le(seg.seq, t.last_ack_sent) &&
+    // Linux updates TS.Recent inside tcp_ack(), after the ACK passed its checks: a segment
+    // whose ACK is above SND.NXT or below SND.UNA leaves TS.Recent alone.
+    const bool ack_ok = !profile_.ts_recent_needs_valid_ack ||
+                        (seg.flags.has(Flag::kAck) && !wire::lt(seg.ack, t.snd_una) &&
+                         !wire::gt(seg.ack, t.snd_nxt));
+    if (ts != nullptr && ack_ok && wire::le(seg.seq, t.last_ack_sent) &&
         (!t.ts_recent_valid || static_cast<std::int32_t>(ts->val - t.ts_recent) >= 0)) {
       fire(Rule::R152);
       t.ts_recent = ts->val;
@@ -182,7 +194,8 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
           delete_tcb(index);
         } else {
           fire(Rule::R12);
-          reset_connection(index, ECONNREFUSED);
+          if (!profile_.syn_received_reset_refused) fire(Rule::R177);
+          reset_connection(index, profile_.syn_received_reset_refused ? ECONNREFUSED : ECONNRESET);
         }
         return;
       case State::kCloseWait:
@@ -207,8 +220,8 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
 
   // Step 3: security/compartment (R65) is a no-op.
   // Step 4: SYN (R66, R67; RFC 5961 §4).
-  if (syn) {
-    if (t.state == State::kSynReceived && t.passive &&
+  if (syn || syn_bit) {
+    if (syn && t.state == State::kSynReceived && t.passive &&
         profile_.syn_in_passive_syn_received_resets) {
       fire(Rule::R66);
       set_state(index, State::kListen);
@@ -226,6 +239,7 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
     fire(Rule::R70);
     return;
   }
+  bool openreq_child = false;
   if (t.state == State::kSynReceived) {
     if (wire::lt(t.snd_una, seg.ack) && wire::le(seg.ack, t.snd_nxt)) {
       fire(Rule::R72);
@@ -233,6 +247,12 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
       set_state(index, State::kEstablished);
       t.snd_wnd = static_cast<std::uint32_t>(seg.window) << t.snd_wscale;
       t.max_snd_wnd = std::max(t.max_snd_wnd, t.snd_wnd);
+      if (t.passive && profile_.request_sockets) {
+        // R160: Linux tcp_create_openreq_child() starts the child from the final ACK:
+        // max_window is that ACK's window and the SYN's ACK is not in bytes_acked (R173).
+        t.max_snd_wnd = t.snd_wnd;
+        openreq_child = true;
+      }
       t.snd_wl1 = seg.seq;
       t.snd_wl2 = seg.ack;
       if (t.passive) establish_passive(index);
@@ -244,9 +264,11 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
     }
   }
   bool stop = false;
+  const std::uint64_t acked_before = tcbs_[static_cast<std::size_t>(index)].bytes_acked;
   process_ack(index, seg, stop);
   if (stop) return;
   Tcb& u = tcbs_[static_cast<std::size_t>(index)];
+  if (openreq_child) u.bytes_acked = acked_before;
 
   // Step 6: URG (R80, R81).
   if (seg.flags.has(Flag::kUrg)) {
@@ -272,7 +294,14 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
   if (zero_window_drop) {
     emit_ack(u);
   } else {
+    const std::size_t before = out_->segments.size();
     accept_data_and_fin(index, seg, seq, len, fin);
+    Tcb& v = tcbs_[static_cast<std::size_t>(index)];
+    if (old_syn_acked && out_->segments.size() == before && v.state != State::kClosed &&
+        v.state != State::kTimeWait) {
+      fire(Rule::R53);
+      emit_ack(v);
+    }
   }
   if (tcbs_[static_cast<std::size_t>(index)].state != State::kClosed) output(index);
 }
@@ -382,7 +411,10 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
         fire(Rule::R19);
         enter_time_wait(index);
       }
-      stop = true;  // otherwise the segment is ignored
+      // Otherwise the segment goes on: its window update may release data and the FIN still
+      // queued (R119), and a retransmitted FIN is acknowledged (R90); Linux
+      // tcp_rcv_state_process then runs tcp_data_snd_check/tcp_ack_snd_check.
+      if (t.state == State::kTimeWait) stop = true;
       break;
     case State::kLastAck:
       fire(Rule::R79);
@@ -390,8 +422,8 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
         fire(Rule::R21);
         fire(Rule::R128);
         delete_tcb(index);
+        stop = true;
       }
-      stop = true;
       break;
     case State::kEstablished:
     case State::kClosed:
@@ -423,6 +455,19 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
         reset_connection(index, ECONNRESET);
         return;
       }
+      const bool held_fin = fin && len == 0 && seq != t.rcv_nxt;
+      if (held_fin) {
+        // R55/R83: a bare FIN beyond a hole draws a duplicate ACK and, when out-of-order
+        // segments are kept, waits for the hole to fill (Linux tcp_data_queue_ofo).
+        fire(Rule::R83);
+        if (profile_.queue_out_of_order) {
+          fire(Rule::R55);
+          t.ooo_fin = true;
+          t.ooo_fin_seq = seq;
+        }
+        fin = false;
+        need_ack = true;
+      }
       if (len > 0) {
         if (seq == t.rcv_nxt) {
           fire(Rule::R82);
@@ -444,14 +489,27 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
         } else if (profile_.queue_out_of_order) {
           fire(Rule::R55);
           if (t.ooo_count < t.ooo.size()) t.ooo[t.ooo_count++] = SeqRange{seq, end};
+          if (fin) {
+            t.ooo_fin = true;  // held with its text (tcp_data_queue_ofo keeps the FIN flag)
+            t.ooo_fin_seq = end;
+          }
           fin = false;
         } else {
           fin = false;  // a FIN beyond a gap cannot be processed yet
         }
         need_ack = true;
       }
+      if (!fin && t.ooo_fin && t.ooo_fin_seq == t.rcv_nxt) {
+        // R55/R86: the hole before a held FIN is filled (Linux tcp_ofo_queue → tcp_fin).
+        fire(Rule::R55);
+        t.ooo_fin = false;
+        fin = true;
+        seq = t.rcv_nxt;
+        len = 0;
+      }
       if (fin && seq + SeqLen{len} == t.rcv_nxt) {
         fire(Rule::R86);
+        t.ooo_fin = false;
         t.rcv_nxt = t.rcv_nxt + SeqLen{1};
         t.fin_received = true;
         need_ack = true;
@@ -474,11 +532,12 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
           enter_time_wait(index);
           return;
         }
-      } else if (len == 0 && !fin && seq != t.rcv_nxt) {
+      } else if (len == 0 && !fin && seq != t.rcv_nxt && !held_fin) {
         need_ack = false;
       }
-      if (len == 0 && !fin && wire::lt(seg.seq, t.rcv_nxt) && !seg.payload.empty()) {
-        need_ack = true;  // a pure retransmission of old text: acknowledge again
+      if (len == 0 && !fin && wire::lt(seg.seq, t.rcv_nxt) &&
+          (!seg.payload.empty() || seg.flags.has(Flag::kFin))) {
+        need_ack = true;  // a pure retransmission of old text or FIN: acknowledge again (R53)
       }
       break;
     }
@@ -487,7 +546,14 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
     case State::kLastAck:
       if (len > 0) fire(Rule::R84);
       if (fin) fire(Rule::R90);
-      if (!seg.payload.empty() && wire::lt(seg.seq, t.rcv_nxt)) need_ack = true;
+      // R53/R90: a retransmission of text or of the FIN already received is acknowledged again
+      // (Linux tcp_data_queue: !after(end_seq, rcv_nxt) → "A retransmit … Force an immediate
+      // ack"); a bare ACK or text beyond the FIN (R84) is not.
+      if ((!seg.payload.empty() || seg.flags.has(Flag::kFin)) && wire::lt(seg.seq, t.rcv_nxt)) {
+        fire(Rule::R53);
+        if (seg.flags.has(Flag::kFin)) fire(Rule::R90);
+        need_ack = true;
+      }
       break;
     case State::kClosed:
     case State::kListen:
@@ -547,6 +613,10 @@ void Endpoint::enter_time_wait(int index) {
   if (t.socket >= 0) {
     Socket& s = sockets_[static_cast<std::size_t>(t.socket)];
     if (s.live && s.tcb == index) {
+      std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
+      if (t.fin_received && unread > 0) --unread;
+      s.unread_after_detach = unread;
+      t.tw_socket = t.socket;
       s.tcb = -1;
       s.rd_shutdown = true;
       s.wr_shutdown = true;

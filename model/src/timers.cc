@@ -21,6 +21,13 @@ void Endpoint::fire_timers(int index) {
   }
   if (t.rtx_deadline > now_) return;
   t.rtx_deadline = kNever;
+  if (t.request_socket && t.listener < 0) {
+    // R160/R114: the listener is gone; the request's timer drops it silently (Linux
+    // reqsk_timer_handler: sk_listener not in TCP_LISTEN → drop).
+    fire(Rule::R114);
+    delete_tcb(index);
+    return;
+  }
   const Duration uto = std::chrono::milliseconds{t.user_timeout_ms};
   if (t.user_timeout_ms > 0 && now_ - t.oldest_unacked_sent >= uto) {
     fire(Rule::R139);
@@ -71,7 +78,20 @@ void Endpoint::retransmit_timeout(int index) {
                       : t.state == State::kSynSent
                           ? profile_.syn_retries + profile_.syn_linear_timeouts
                           : profile_.syn_retries;
-    if (t.retransmits >= limit) {
+    bool timed_out = false;
+    if (t.state == State::kSynSent && profile_.syn_give_up_by_time) {
+      // Linux tcp_model_timeout(): (2^(n+1) - 1) × the initial RTO while the doubling stays
+      // below TCP_RTO_MAX, then TCP_RTO_MAX per further retry.
+      int thresh = 0;
+      while (thresh < 30 && profile_.rto_initial * (1LL << (thresh + 1)) <= profile_.rto_max)
+        ++thresh;
+      const int n = profile_.syn_retries;
+      const Duration budget = n <= thresh ? profile_.rto_initial * ((2LL << n) - 1)
+                                          : profile_.rto_initial * ((2LL << thresh) - 1) +
+                                                profile_.rto_max * (n - thresh);
+      timed_out = now_ - t.oldest_unacked_sent >= budget;
+    }
+    if (t.retransmits >= limit || timed_out) {
       fire(Rule::R138);
       fire(Rule::R170);
       give_up(index, ETIMEDOUT);

@@ -114,5 +114,41 @@ TEST(CloseWait, R81_UrgentIsIgnored) {
   EXPECT_TRUE(h.fired(Rule::R81));
 }
 
+// Linux tcp_data_queue: a retransmitted FIN (all old) forces an immediate ACK (R53, R90).
+TEST(CloseWait, R53_R90_RetransmittedFinIsAcked) {
+  Harness h{linux_profile()};
+  h.close_wait();
+  h.seg(FA, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(2)}}));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+  EXPECT_TRUE(h.fired(Rule::R90));
+  EXPECT_TRUE(h.fired(Rule::R53));
+}
+
+// Linux tcp_recvmsg found_fin_ok: the read that drains the text also consumes the FIN.
+TEST(CloseWait, R111_ReadThatDrainsTextConsumesFin) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 30);
+  h.seg(FA, h.theirs(31), h.ours(1));
+  ASSERT_EQ(h.state(), State::kCloseWait);
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 31U);
+  EXPECT_EQ(h.recv(fd, 1000).value, 30);
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 0U);
+  EXPECT_EQ(h.recv(fd, 1000).value, 0);
+  EXPECT_EQ(h.recv(fd, 1000).value, 0);
+}
+
+TEST(CloseWait, R111_ExactReadLeavesFinUnread) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 30);
+  h.seg(FA, h.theirs(31), h.ours(1));
+  EXPECT_EQ(h.recv(fd, 30).value, 30);
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 1U);
+  EXPECT_EQ(h.recv(fd, 30).value, 0);
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 0U);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

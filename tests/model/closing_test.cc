@@ -45,5 +45,32 @@ TEST(Closing, R120_SendIsRefused) {
   EXPECT_EQ(h.recv(fd).value, 0);
 }
 
+TEST(Closing, R53_R90_RetransmittedFinIsAcked) {
+  Harness h{linux_profile()};
+  h.closing();
+  h.seg(FA, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(2), h.theirs(2)}}));
+  EXPECT_EQ(h.state(), State::kClosing);
+}
+
+// R74/R119: a window update in CLOSING releases the data and the FIN queued behind it (Linux
+// tcp_rcv_state_process → tcp_data_snd_check; corpus closing-fin-after-queued-data).
+TEST(Closing, R74_R119_WindowUpdateReleasesQueuedDataAndFin) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 0);  // zero window
+  EXPECT_EQ(h.send(fd, 300).value, 300);
+  EXPECT_TRUE(h.sent_nothing());
+  h.close(fd);
+  EXPECT_TRUE(h.sent_nothing());
+  h.seg(FA, h.theirs(1), h.ours(1), 0, 0);
+  ASSERT_EQ(h.state(), State::kClosing);
+  h.seg(A, h.theirs(2), h.ours(1), 0, 1000);
+  EXPECT_TRUE(h.sent({{FA | P, h.ours(1), h.theirs(2), 300}}));
+  EXPECT_TRUE(h.fired(Rule::R74));
+  h.seg(A, h.theirs(2), h.ours(302), 0, 1000);
+  EXPECT_EQ(h.state(), State::kTimeWait);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

@@ -252,5 +252,63 @@ TEST(Established, LinuxWindowFieldIsScaled) {
   EXPECT_EQ(h.out.segments[0].window, 502);  // 64240 rounded up to 128-byte units
 }
 
+// Linux tcp_data_queue_ofo keeps a FIN beyond a hole and sends a duplicate ACK; the FIN takes
+// effect when the hole fills (corpus data-out-of-order-fin-held).
+TEST(Established, R55_R83_R86_OutOfOrderFinIsHeldAndDupAcked) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.seg(FA, h.theirs(101), h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_TRUE(h.fired(Rule::R55));
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(102)}}));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+  EXPECT_TRUE(h.fired(Rule::R86));
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 101U);
+  EXPECT_EQ(h.recv(fd, 1000).value, 100);
+}
+
+TEST(Established, R55_R86_FinWithOutOfOrderTextIsHeld) {
+  Harness h{linux_profile()};
+  h.active_established();
+  h.seg(FA | P, h.theirs(51), h.ours(1), 50);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  h.seg(PA, h.theirs(1), h.ours(1), 50);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(102)}}));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+}
+
+// RFC profile (no out-of-order queue): the early FIN still draws a duplicate ACK, then is lost.
+TEST(Established, R83_RfcOutOfOrderFinDrawsDupAck) {
+  Harness h;
+  h.active_established();
+  h.seg(FA, h.theirs(101), h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kEstablished);
+}
+
+// Linux forced_push(): a segment more than half the peer's largest window beyond the last PSH
+// carries PSH (corpus handshake-*-window-used: a 100-byte window, P. 1:101).
+TEST(Established, R106_LinuxForcedPushOnWindowLimitedSegment) {
+  Harness h{linux_profile()};
+  const int lfd = h.listening();
+  h.syn();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 100);
+  const int fd = static_cast<int>(h.accept(lfd).value);
+  EXPECT_EQ(h.send(fd, 1000).value, 1000);
+  EXPECT_TRUE(h.sent({{PA, h.ours(1), h.theirs(1), 100}}));
+}
+
+TEST(Established, R106_RfcPshOnlyOnLastSegmentOfWrite) {
+  Harness h;
+  const int lfd = h.listening();
+  h.syn();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 100);
+  const int fd = static_cast<int>(h.accept(lfd).value);
+  EXPECT_EQ(h.send(fd, 1000).value, 1000);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1), 100}}));
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

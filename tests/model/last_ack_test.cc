@@ -73,5 +73,31 @@ TEST(LastAck, R137_FinIsRetransmitted) {
   EXPECT_TRUE(h.fired(Rule::R137));
 }
 
+TEST(LastAck, R53_R90_RetransmittedFinIsAcked) {
+  Harness h{linux_profile()};
+  h.last_ack();
+  h.seg(FA, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(2), h.theirs(2)}}));
+  EXPECT_EQ(h.state(), State::kLastAck);
+}
+
+// R74/R119: corpus last-ack-fin-after-queued-data.
+TEST(LastAck, R74_R119_WindowUpdateReleasesQueuedDataAndFin) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 0);  // zero window
+  h.seg(FA, h.theirs(1), h.ours(1), 0, 0);
+  ASSERT_EQ(h.state(), State::kCloseWait);
+  EXPECT_EQ(h.send(fd, 300).value, 300);
+  h.close(fd);
+  EXPECT_TRUE(h.sent_nothing());
+  ASSERT_EQ(h.state(), State::kLastAck);
+  h.seg(A, h.theirs(2), h.ours(1), 0, 1000);
+  EXPECT_TRUE(h.sent({{FA | P, h.ours(1), h.theirs(2), 300}}));
+  h.seg(A, h.theirs(2), h.ours(302), 0, 1000);
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R21));
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

@@ -193,5 +193,78 @@ TEST(LinuxProfile, ConnectWithoutAddressOfTheFamilyIsEnetunreach) {
   v6.bytes[15] = 9;
   EXPECT_EQ(h.call({.kind = CallKind::kConnect, .fd = fd, .address = {v6, 80}}).error, ENETUNREACH);
 }
+namespace {
+// An active open with timestamps (peer TSval 1000) on the linux profile.
+int ts_established(Harness& h) {
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(SA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{1000, 0});
+  h.inject(s);
+  return fd;
+}
+}  // namespace
+
+// Linux tcp_paws_check with TCP_PAWS_WINDOW = 1: one tick older than TS.Recent passes.
+TEST(LinuxProfile, R151_PawsToleratesOneTick) {
+  Harness h{linux_profile()};
+  ts_established(h);
+  wire::Segment d = h.make(PA, h.theirs(1), h.ours(1), 100);
+  d.options.emplace_back(wire::option::Timestamp{999, 0});
+  h.inject(d);
+  EXPECT_FALSE(h.fired(Rule::R50));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(101));
+}
+
+TEST(LinuxProfile, R151_RfcPawsRejectsOneTick) {
+  Profile p = linux_profile();
+  p.paws_window = 0;
+  Harness h{p};
+  ts_established(h);
+  wire::Segment d = h.make(PA, h.theirs(1), h.ours(1), 100);
+  d.options.emplace_back(wire::option::Timestamp{999, 0});
+  h.inject(d);
+  EXPECT_TRUE(h.fired(Rule::R50));
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(1));
+}
+
+// Linux tcp_disordered_ack: a pure duplicate ACK that updates nothing is exempt from PAWS.
+TEST(LinuxProfile, R151_DisorderedDuplicateAckIsNotPawsRejected) {
+  Harness h{linux_profile()};
+  ts_established(h);
+  wire::Segment fresh = h.make(A, h.theirs(1), h.ours(1));
+  fresh.options.emplace_back(wire::option::Timestamp{1000, 0});
+  h.inject(fresh);  // SND.WL1 = RCV.NXT: the next duplicate ACK updates no window
+  wire::Segment a = h.make(A, h.theirs(1), h.ours(1));
+  a.options.emplace_back(wire::option::Timestamp{950, 0});
+  h.inject(a);
+  EXPECT_FALSE(h.fired(Rule::R50));
+  EXPECT_TRUE(h.fired(Rule::R151));
+  EXPECT_TRUE(h.sent_nothing());
+  // Data with the same old TSval is still rejected.
+  wire::Segment d = h.make(PA, h.theirs(1), h.ours(1), 10);
+  d.options.emplace_back(wire::option::Timestamp{950, 0});
+  h.inject(d);
+  EXPECT_TRUE(h.fired(Rule::R50));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+}
+
+// Linux tcp_ack fails before tcp_replace_ts_recent: an ACK above SND.NXT leaves TS.Recent alone
+// (packetdrill ts_recent/invalid_ack.pkt).
+TEST(LinuxProfile, R152_R172_AckAboveSndNxtDoesNotUpdateTsRecent) {
+  Harness h{linux_profile()};
+  ts_established(h);
+  wire::Segment bad = h.make(FA, h.theirs(1), h.ours(9999));
+  bad.options.emplace_back(wire::option::Timestamp{200000, 0});
+  h.inject(bad);
+  EXPECT_TRUE(h.fired(Rule::R172));
+  EXPECT_EQ(h.tcb()->ts_recent, 1000U);
+  wire::Segment d = h.make(PA, h.theirs(1), h.ours(1), 100);
+  d.options.emplace_back(wire::option::Timestamp{1001, 0});
+  h.inject(d);
+  EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(101));
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

@@ -187,5 +187,41 @@ TEST(Rfc5961, R153_TsRecentExpiresAfter24Days) {
   EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(11));
 }
 
+// Linux tcp_ack: old ACKs are bounded by min(max_window, bytes_acked); a passive child starts
+// with bytes_acked 0 (tcp_create_openreq_child), so SEG.ACK = ISS draws a challenge ACK.
+TEST(Rfc5961, R71_R134_R173_LinuxAckBelowWhatWasAckedDrawsChallenge) {
+  Harness h{linux_profile()};
+  const int fd = h.passive_established();
+  h.seg(PA, h.theirs(1), h.ours(0), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_TRUE(h.fired(Rule::R173));
+  EXPECT_EQ(h.recv(fd).error, EAGAIN);
+}
+
+// RFC 5961 §4 (R67): a SYN whatever its sequence number, here the peer's SYN again at IRS.
+TEST(Rfc5961, R67_R132_SynAtOldIrsDrawsChallengeAck) {
+  for (const Profile& p : {rfc9293_profile(), linux_profile()}) {
+    Harness h{p};
+    h.passive_established();
+    h.syn();
+    EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}})) << p.name;
+    EXPECT_TRUE(h.fired(Rule::R67)) << p.name;
+    EXPECT_EQ(h.state(), State::kEstablished) << p.name;
+  }
+}
+
+// Linux tcp_send_challenge_ack → __tcp_oow_rate_limited: the per-socket limit applies to
+// challenge ACKs whatever the segment carries; the data is dropped all the same.
+TEST(Rfc5961, R134_R174_ChallengeForDataIsRateLimited) {
+  Harness h{linux_profile()};
+  const int fd = h.passive_established();
+  h.seg(PA, h.theirs(1), h.ours(0), 100);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  h.seg(PA, h.theirs(1), h.ours(0), 100);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R174));
+  EXPECT_EQ(h.recv(fd).error, EAGAIN);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

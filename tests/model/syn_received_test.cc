@@ -57,16 +57,6 @@ TEST(SynReceived, R11_RstReturnsToListenSilently) {
   EXPECT_EQ(h.out.state_changes[0].to, State::kListen);
 }
 
-TEST(SynReceived, R162_LinuxInWindowRstDropsRequest) {
-  Harness h{linux_profile()};
-  h.listening();
-  h.syn();
-  h.seg(R, h.theirs(100));
-  EXPECT_TRUE(h.sent_nothing());
-  EXPECT_EQ(h.state(), State::kClosed);
-  EXPECT_TRUE(h.fired(Rule::R162));
-}
-
 TEST(SynReceived, R62_RfcInexactRstDrawsChallengeAck) {
   Harness h;
   h.listening();
@@ -165,14 +155,93 @@ TEST(SynReceived, R12_SimultaneousOpenRstRefuses) {
 }
 
 TEST(SynReceived, R27_CrossingSynAckEstablishesWithoutReply) {
-  for (const Profile& p : {rfc9293_profile(), linux_profile()}) {
-    Harness h{p};
-    simultaneous(h);
-    h.seg(SA, kPeerIss, h.ours(1));
-    EXPECT_TRUE(h.sent_nothing()) << p.name;
-    EXPECT_EQ(h.state(), State::kEstablished) << p.name;
-    EXPECT_TRUE(h.fired(Rule::R27)) << p.name;
-  }
+  Harness h;
+  simultaneous(h);
+  h.seg(SA, kPeerIss, h.ours(1));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_TRUE(h.fired(Rule::R27));
+}
+
+// Linux 6.18 (corpus handshake-simultaneous-open): the SYN octet of the crossing SYN,ACK is an
+// old duplicate, acknowledged at once (tcp_data_queue).
+TEST(SynReceived, R27_R53_LinuxAcksTheCrossingSynAck) {
+  Harness h{linux_profile()};
+  simultaneous(h);
+  h.seg(SA, kPeerIss, h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_TRUE(h.fired(Rule::R27));
+  EXPECT_TRUE(h.fired(Rule::R53));
+}
+
+// Linux tcp_reset(): ECONNREFUSED only in SYN-SENT; SYN-RECEIVED gives ECONNRESET.
+TEST(SynReceived, R12_R177_LinuxSimultaneousOpenRstResets) {
+  Harness h{linux_profile()};
+  const int fd = simultaneous(h);
+  h.seg(R, h.theirs(1));
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R177));
+  EXPECT_EQ(h.getsockopt(fd, SockOpt::kSoError).value, ECONNRESET);
+}
+
+// RFC 5961 §3.2 applies to request sockets too (Linux 6.18, corpus
+// syn-received-rst-in-window-challenge-ack): an inexact in-window RST draws an ACK.
+TEST(SynReceived, R62_R131_InexactRstToRequestSocketDrawsChallengeAck) {
+  Harness h{linux_profile()};
+  const int lfd = h.listening();
+  h.syn();
+  h.seg(R, h.theirs(100));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_TRUE(h.fired(Rule::R62));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+  h.seg(A, h.theirs(1), h.ours(1));
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_GE(h.accept(lfd).value, 3);
+}
+
+TEST(SynReceived, R162_ExactRstDropsRequestSocket) {
+  Harness h{linux_profile()};
+  h.listening();
+  h.syn();
+  h.seg(R, h.theirs(1));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R162));
+  EXPECT_EQ(h.state(), State::kClosed);
+}
+
+// Linux inet_csk_listen_stop leaves request sockets; the next segment drops the request and
+// is answered as if no listener existed (corpus listen-close-with-request-then-ack-rst).
+TEST(SynReceived, R160_R114_RequestOutlivesListenerUntilTouched) {
+  Harness h{linux_profile()};
+  const int lfd = h.listening();
+  h.syn();
+  h.close(lfd);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kSynReceived);
+  EXPECT_TRUE(h.observed(State::kSynReceived).has_value());
+  h.seg(A, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent({{R, h.ours(1)}}));
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R114));
+}
+
+TEST(SynReceived, R160_R114_OrphanRequestDroppedByItsTimer) {
+  Harness h{linux_profile()};
+  const int lfd = h.listening();
+  h.syn();
+  h.close(lfd);
+  h.advance(1s);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kClosed);
+}
+
+TEST(SynReceived, R114_RfcListenerCloseDropsRequests) {
+  Harness h;
+  const int lfd = h.listening();
+  h.syn();
+  h.close(lfd);
+  EXPECT_EQ(h.state(), State::kClosed);
 }
 
 TEST(SynReceived, R10_R116_CloseSendsFin) {

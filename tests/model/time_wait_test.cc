@@ -213,5 +213,32 @@ TEST(TimeWait, R124_SynWithoutListenerDoesNotReopen) {
   EXPECT_EQ(h.state(), State::kTimeWait);
 }
 
+// Linux tcp_time_wait → tcp_done keeps the receive queue: text received in FIN-WAIT-2 is
+// still read after the FIN moved the connection to TIME-WAIT (corpus
+// data-fin-wait-2-read-then-eof).
+TEST(TimeWait, R110_R89_UnreadTextSurvivesTimeWait) {
+  Harness h{linux_profile()};
+  const int fd = h.fin_wait_2();
+  h.seg(PA, h.theirs(1), h.ours(2), 50);
+  h.seg(FA, h.theirs(51), h.ours(2));
+  ASSERT_EQ(h.state(), State::kTimeWait);
+  EXPECT_EQ(h.recv(fd, 1000).value, 50);
+  EXPECT_EQ(h.recv(fd, 1000).value, 0);
+}
+
+// Linux: the timewait sock keeps the socket's cookie, so ss shows TIME-WAIT owned by the
+// descriptor until close(), then an orphan (corpus close-in-time-wait-silent).
+TEST(TimeWait, R128_TimeWaitBecomesOrphanWhenTheDescriptorCloses) {
+  Harness h{linux_profile()};
+  const int fd = h.fin_wait_2();
+  h.seg(FA, h.theirs(1), h.ours(2));
+  ASSERT_TRUE(h.observed(State::kTimeWait).has_value());
+  EXPECT_FALSE(h.observed(State::kTimeWait)->orphan);
+  EXPECT_EQ(h.observed(State::kTimeWait)->fd, fd);
+  EXPECT_EQ(h.close(fd).value, 0);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.observed(State::kTimeWait)->orphan);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

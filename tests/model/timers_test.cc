@@ -338,5 +338,26 @@ TEST(Timers, NegativeOrHugeAdvanceIsSafe) {
   h.advance(Duration::max());
   EXPECT_LT(h.ep.now(), kNever);
 }
+// Linux tcp_write_timeout: with tcp_syn_retries = 2 the linear SYNs come at 1..5 s and the
+// open is abandoned at tcp_model_timeout(2) = 7 s (corpus timers-syn-retries-etimedout).
+TEST(Timers, R170_LinuxSynGivesUpByTimeWithLinearTimeouts) {
+  Profile p = linux_profile();
+  p.syn_retries = 2;
+  Harness h{p};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  h.advance(5s);
+  EXPECT_EQ(h.out.segments.size(), 5U);
+  h.advance(2s - 1us);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kSynSent);
+  h.advance(1us);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_TRUE(h.fired(Rule::R170));
+  EXPECT_EQ(h.getsockopt(fd, SockOpt::kSoError).value, ETIMEDOUT);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

@@ -155,6 +155,9 @@ class Endpoint {
     int so_error = 0;
     bool rd_shutdown = false;
     bool wr_shutdown = false;
+    // R110: text still unread when the connection left the socket for TIME-WAIT; it stays
+    // readable (Linux tcp_time_wait → tcp_done does not purge sk_receive_queue).
+    std::uint32_t unread_after_detach = 0;
     bool nonblocking = true;
     bool reuseaddr = false;
     bool nodelay = false;
@@ -190,6 +193,7 @@ class Endpoint {
   void emit_rst_for(const wire::Segment& seg);  // reset generation (§3.5.2), no TCB
   void emit_rst_from(Tcb& t);                   // <SEQ=SND.NXT><CTL=RST,ACK> (abort)
   bool oow_rate_limited(Tcb& t, const wire::Segment& seg);
+  bool oow_interval_limited(Tcb& t);
   void send_challenge_ack(Tcb& t, const wire::Segment& seg);
   // Sends queued data and FIN as window, cwnd and Nagle allow. `loss_probe`: at most one new
   // segment, cwnd ignored, no new probe scheduled (Linux tcp_write_xmit with push_one = 2).
@@ -210,6 +214,7 @@ class Endpoint {
   void fw2_minisock_segment(int index, const wire::Segment& seg);
   void negotiate_options(Tcb& t, const wire::Segment& syn);
   bool paws_reject(const Tcb& t, const wire::Segment& seg);
+  bool disordered_ack(const Tcb& t, const wire::Segment& seg, std::int32_t older) const;
   bool rst_after_fin_exception(const Tcb& t, const wire::Segment& seg) const;
   void establish_passive(int index);
   void accept_data_and_fin(int index, const wire::Segment& seg, SeqNum seq, std::uint32_t len,

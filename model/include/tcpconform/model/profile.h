@@ -44,6 +44,17 @@ struct Profile {
   // R51 variant: Linux tcp_sequence() accepts SEG.SEQ up to and including RCV.NXT+RCV.WND and
   // any segment whose end reaches RCV.NXT (data already received then draws an ACK in step 7).
   bool linux_sequence_check = false;
+  // R151: PAWS tolerance in TS ticks: a TSval up to this much older than TS.Recent passes
+  // (RFC 7323: 0; Linux tcp_paws_check with TCP_PAWS_WINDOW = 1).
+  std::uint32_t paws_window = 0;
+  // R151: a pure duplicate ACK at RCV.NXT that updates no window and whose TSval is older than
+  // TS.Recent by at most 1.2 ticks per ms of RTO is exempt from PAWS (Linux tcp_disordered_ack,
+  // tcp_tsval_replay). RFC 7323 has no such exemption.
+  bool paws_disordered_ack_exempt = false;
+  // R152: TS.Recent is updated only by a segment whose ACK is acceptable (SND.UNA ≤ SEG.ACK ≤
+  // SND.NXT; Linux tcp_ack → tcp_replace_ts_recent after the old/unsent ACK checks). RFC 7323
+  // §4.3 updates it before the ACK is looked at.
+  bool ts_recent_needs_valid_ack = false;
   // R150 vs R178: drop non-RST segments without TSopt on a timestamp connection (RFC 7323 §3.2).
   bool drop_segments_without_ts = true;
   // R173: also accept a RST at RCV.NXT-1 after a FIN was received (Linux tcp_reset_check).
@@ -52,6 +63,10 @@ struct Profile {
   // SND.NXT) without a challenge ACK (Linux tcp_validate_incoming). The RFC profile reaches the
   // same result by trimming the old SYN (§3.10.7.4 intro).
   bool sim_open_synack_exempt = true;
+  // R27/R53: that crossing SYN,ACK is answered with an ACK, its SYN octet being an old duplicate
+  // (Linux tcp_data_queue: end_seq not after RCV.NXT → immediate ACK, D-SACK with SACK). The
+  // RFC trims the old SYN and, with no text, sends nothing.
+  bool ack_crossing_synack = false;
   // R66: an in-window SYN in passive SYN-RECEIVED returns the connection to LISTEN (RFC 9293).
   // When false the SYN gets a challenge ACK like any synchronized state (R67).
   bool syn_in_passive_syn_received_resets = true;
@@ -90,6 +105,15 @@ struct Profile {
   // R24/R120d: an abort's RST also carries ACK = RCV.NXT (Linux tcp_send_active_reset sends
   // RST,ACK); the RFC sends <SEQ=SND.NXT><CTL=RST>.
   bool abort_rst_carries_ack = false;
+  // R12 vs R177: an acceptable RST in active SYN-RECEIVED (simultaneous open) reports
+  // ECONNREFUSED (RFC 9293 "connection refused"); Linux tcp_reset() gives ECONNREFUSED only in
+  // SYN-SENT, ECONNRESET otherwise.
+  bool syn_received_reset_refused = true;
+  // R160/R114: a request socket outlives its listener's close() until a segment or its timer
+  // reaches it, then it is dropped silently and the segment is looked up again (Linux
+  // inet_csk_listen_stop leaves TCP_NEW_SYN_RECV requests; tcp_v4_rcv/reqsk_timer_handler drop
+  // them lazily with inet_csk_reqsk_queue_drop_and_put).
+  bool request_outlives_listener = false;
   // R177: CLOSE-WAIT + RST reports EPIPE instead of ECONNRESET (Linux tcp_reset errno switch).
   bool close_wait_reset_epipe = false;
 
@@ -127,6 +151,10 @@ struct Profile {
   // come on top of syn_retries (Linux ≥ 6.5 sysctl tcp_syn_linear_timeouts = 4,
   // tcp_retransmit_timer/tcp_write_timeout): SYNs at 0,1,2,3,4,5,7,11,19,35,67 s, give-up 131 s.
   int syn_linear_timeouts = 0;
+  // R170: SYN-SENT also gives up once the time since the first SYN reaches the exponential
+  // model of syn_retries, (2^(syn_retries+1) - 1) × rto_initial, even when linear timeouts left
+  // retransmissions unspent (Linux tcp_write_timeout → retransmits_timed_out/tcp_model_timeout).
+  bool syn_give_up_by_time = false;
   // R138/R170: SYN,ACK retransmissions of a passive open (Linux tcp_synack_retries = 5).
   int synack_retries = 7;
   // R138/R170: give up on data after this long since the first unacknowledged retransmission
@@ -143,6 +171,10 @@ struct Profile {
   // segment in flight, else + 2 ms), capped by the RTO; it resends the last segment (or one new
   // segment) without back-off, then the RTO runs as usual (R136).
   bool tail_loss_probe = false;
+  // R106 (PSH): besides the last segment of a write, a segment ending more than half the
+  // largest window the peer offered beyond the last PSH carries PSH (Linux forced_push /
+  // tcp_mark_push in tcp_sendmsg_locked). RFC 9293 leaves PSH to the sender.
+  bool forced_push = false;
   // Initial congestion window in segments (RFC 5681 IW ≈ 3; Linux TCP_INIT_CWND = 10).
   std::uint32_t initial_cwnd = 3;
 

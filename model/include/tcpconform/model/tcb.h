@@ -51,13 +51,16 @@ struct Tcb {
   // Recv-Q = rcv_nxt - copied_seq (minus one for an unread FIN unless the profile counts it).
   SeqNum write_seq;
   SeqNum copied_seq;
-  SeqNum snd_rtx;  // next sequence number to retransmit after a timeout (go-back-N), ≤ snd_nxt
-  SeqNum snd_sml;  // end of the last small segment sent (Nagle, Minshall variant)
+  SeqNum snd_rtx;     // next sequence number to retransmit after a timeout (go-back-N), ≤ snd_nxt
+  SeqNum snd_sml;     // end of the last small segment sent (Nagle, Minshall variant)
+  SeqNum pushed_seq;  // end of the last segment sent with PSH (Linux tp->pushed_seq)
   std::uint64_t bytes_acked = 0;  // Linux tp->bytes_acked (R173 old-ACK bound)
   std::uint32_t cwnd = 0;         // congestion window, segments
   std::uint32_t rcv_buffer = 0;   // receive buffer size, bytes
   std::array<SeqRange, 4> ooo{};  // out-of-order ranges held (R55)
   std::uint8_t ooo_count = 0;
+  SeqNum ooo_fin_seq;    // sequence number of a FIN held beyond a hole (R55, R86)
+  bool ooo_fin = false;  // ... valid (Linux tcp_data_queue_ofo keeps FIN skbs too)
 
   // Control bits the application or the peer have set.
   bool fin_queued = false;      // the application closed its send side; FIN at write_seq - 1
@@ -68,7 +71,11 @@ struct Tcb {
   bool orphan = false;          // closed by the application, still alive in the stack
   bool passive = false;         // opened by a listener (SYN-RECEIVED entered from LISTEN)
   bool request_socket = false;  // Linux: still a request mini-socket (R160)
-  bool fw2_minisock = false;    // Linux: orphaned FIN-WAIT-2 held as a TIME-WAIT mini-socket (R169)
+  // TIME-WAIT entered while a descriptor held the connection: that socket's index until the
+  // descriptor is closed (Linux: the timewait sock keeps the socket's cookie, so ss shows it
+  // owned until close(); then it is an orphan).
+  int tw_socket = -1;
+  bool fw2_minisock = false;  // Linux: orphaned FIN-WAIT-2 held as a TIME-WAIT mini-socket (R169)
 
   // Options negotiated on the SYNs.
   bool ts_ok = false;
