@@ -6,6 +6,7 @@
 #include <string>
 
 #include "exit_codes.h"
+#include "explore_command.h"
 #include "run_command.h"
 #include "self_check.h"
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   add_run_command(app, exit_code);
   add_replay_command(app, exit_code);
   add_self_check_command(app, exit_code);
+  add_explore_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

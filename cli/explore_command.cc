@@ -1,0 +1,591 @@
+// `tcpconform explore`: parallel workers (one kernel namespace each) run generated programs,
+// show live progress, minimise each distinct divergence into DIR/<signature>.pkt and write
+// DIR/summary.json.
+#include "explore_command.h"
+
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "exit_codes.h"
+#include "tcpconform/engine/explore/generator.h"
+#include "tcpconform/engine/explore/minimise.h"
+#include "tcpconform/engine/explore/rng.h"
+#include "tcpconform/engine/explore/trial.h"
+#include "tcpconform/model/profile.h"
+#include "tcpconform/scenario/parse.h"
+#include "tcpconform/scenario/print.h"
+
+namespace tcpconform::cli {
+namespace fs = std::filesystem;
+namespace ex = engine::explore;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct ExploreConfig {
+  std::string sut = "linux";
+  std::string profile = "linux";
+  double seconds = 60;
+  unsigned jobs = 0;
+  std::uint64_t seed = 1;
+  std::string out = "tcpconform-explore";
+  bool resume = false;
+  std::uint64_t max_programs = 0;  // 0: no limit (tests bound campaigns this way)
+  bool isolate = true;             // run each program on the model in a child process first
+};
+
+// How many times a written reproducer is replayed to confirm it.
+constexpr int kReplays = 3;
+
+// One distinct divergence.
+struct Finding {
+  ex::Signature signature;
+  std::string file;
+  std::uint64_t seed = 0;
+  std::string target;
+  std::size_t steps_before = 0;
+  std::size_t steps_after = 0;
+  std::size_t minimise_runs = 0;
+  std::vector<std::string> rules;
+  std::string model_side;
+  std::string stack_side;
+  bool replays = false;      // every replay of the written file diverged the same way
+  int replayed = 0;          // how many of kReplays did
+  std::string explained_by;  // --profile rfc9293: rules of the linux profile that explain it
+  bool previous = false;     // read from an earlier summary (--resume)
+};
+
+struct Shared {
+  std::mutex mu;
+  std::set<std::string> known;                // signature slugs
+  std::map<std::string, std::string> aborts;  // model invariant aborts: slug → message
+  std::map<std::string, int> unconfirmed;     // divergences a re-run did not reproduce: tries
+  std::vector<Finding> findings;
+  ex::CellSet cells;
+  model::RuleSet rules;
+  std::vector<std::string> prefix_failures;  // first few, for the summary
+  std::optional<harness::Error> setup_error;
+  std::string stack_name;
+  std::atomic<std::uint64_t> programs{0};
+  std::atomic<std::uint64_t> steps{0};
+  std::atomic<std::int64_t> waited_us{0};  // real waits for kernel timers (`//@ advance`, …)
+  std::atomic<std::uint64_t> lane_failures{0};
+  std::atomic<std::uint64_t> errors{0};
+  std::atomic<std::uint64_t> new_findings{0};
+  std::atomic<unsigned> running{0};
+};
+
+model::Profile profile_named(const std::string& name) {
+  return name == "rfc9293" ? model::rfc9293_profile() : model::linux_profile();
+}
+
+tl::expected<void, std::string> write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return tl::make_unexpected(fmt::format("cannot write {}", path.string()));
+  return {};
+}
+
+std::string rules_text(const std::vector<std::string>& rules) {
+  std::string out;
+  for (const auto& r : rules) out += (out.empty() ? "" : " ") + r;
+  return out.empty() ? "(none)" : out;
+}
+
+std::string reproducer_text(const Finding& f, const ExploreConfig& config,
+                            const engine::Program& program) {
+  std::string text = fmt::format("// tcpconform explore: divergence {}\n", f.signature.text());
+  text += fmt::format("// signature: {} (state before the step / event class / first field)\n",
+                      f.signature.slug());
+  text += fmt::format("// profile {}, sut {}, seed {} (target {}), minimised from {} to {} steps\n",
+                      config.profile, config.sut, f.seed, f.target, f.steps_before, f.steps_after);
+  text += fmt::format("// model: {}; stack: {}\n", f.model_side, f.stack_side);
+  text +=
+      fmt::format("// rules the model applied at the divergent step: {}\n", rules_text(f.rules));
+  if (!f.explained_by.empty()) {
+    text += fmt::format("// the linux profile explains it (rules {})\n", f.explained_by);
+  }
+  text += fmt::format("// replay: tcpconform replay --profile {} --sut {} {}\n", config.profile,
+                      config.sut, f.file);
+  return text + scenario::print(program);
+}
+
+// fork() in a multi-threaded process is safe here only because glibc's malloc re-initialises its
+// locks in the child; the sanitizers' allocators do not (a child then deadlocks), so sanitized
+// builds skip the isolation (a model abort then ends the campaign; inflight-N.pkt holds the
+// program). The durable fix is a helper process spawned at start (see the explore report).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+constexpr bool kForkIsSafe = false;
+#else
+constexpr bool kForkIsSafe = true;
+#endif
+#else
+constexpr bool kForkIsSafe = true;
+#endif
+
+// Runs the program on the model in a child process first: a broken model invariant aborts, and
+// must not take the campaign with it. Returns the abort's first line ("" when the model lived).
+std::string model_abort(harness::ModelSut& model, const engine::Program& program) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return {};
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return {};
+  }
+  if (pid == 0) {
+    ::dup2(fds[1], STDERR_FILENO);
+    auto states = ex::model_states(program, model);
+    ::_exit(states ? 0 : 3);
+  }
+  ::close(fds[1]);
+  std::string message;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) {
+    if (message.size() < 4096) message.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) return {};
+  message = message.substr(0, message.find('\n'));
+  return message.empty() ? fmt::format("killed by signal {}", WTERMSIG(status)) : message;
+}
+
+// A model abort's name: "model-abort-" and the source location it names.
+std::string abort_slug(const std::string& message) {
+  const auto at = message.rfind(" at ");
+  std::string where = at == std::string::npos ? message : message.substr(at + 4);
+  const auto slash = where.rfind('/');
+  if (slash != std::string::npos) where = where.substr(slash + 1);
+  std::string out = "model-abort-";
+  for (const char c : where) {
+    const auto u = static_cast<unsigned char>(c);
+    out += std::isalnum(u) != 0 ? static_cast<char>(std::tolower(u)) : '-';
+  }
+  return out;
+}
+
+// Minimises a fresh divergence, writes its reproducer and checks that the file replays to the
+// same signature. Nullopt when a re-run of the program does not diverge the same way (timing):
+// nothing is written then.
+std::optional<Finding> record(ex::Bench& bench, ex::Bench* explainer, const ex::Generated& g,
+                              const ex::Trial& trial, const ExploreConfig& config,
+                              Clock::time_point stop_minimising) {
+  Finding f;
+  f.signature = *trial.signature;
+  f.seed = g.seed;
+  f.target = std::string(ex::to_string(g.target));
+  f.steps_before = g.program.steps.size();
+  // Minimisation ends with the campaign's grace period: past it, candidates count as lost.
+  const ex::Oracle run = ex::oracle_for(bench);
+  const ex::Oracle bounded = [&](const engine::Program& p) -> std::optional<ex::Outcome> {
+    if (Clock::now() > stop_minimising) return std::nullopt;
+    return run(p);
+  };
+  const ex::Minimised m = ex::minimise(g.program, g.prefix_steps, f.signature, bounded, 100);
+  if (!m.reproduced) return std::nullopt;
+  const engine::Program& best = m.program;
+  f.steps_after = best.steps.size();
+  f.minimise_runs = m.runs;
+  f.file = (fs::path(config.out) / (f.signature.slug() + ".pkt")).string();
+  // Details from a run of the minimised program.
+  ex::Trial final_trial = ex::run_trial(bench, best);
+  const ex::Trial& shown = final_trial.signature == f.signature ? final_trial : trial;
+  const engine::Divergence& d = *shown.result.divergence;
+  if (!d.diffs.empty()) {
+    f.model_side = fmt::format("{} {}", d.diffs.front().field, d.diffs.front().expected);
+    f.stack_side = d.diffs.front().actual;
+  }
+  for (const model::Rule r : d.rules) f.rules.emplace_back(model::to_string(r));
+  if (explainer != nullptr) {
+    const ex::Trial linux_run = ex::run_trial(*explainer, best);
+    if (!linux_run.signature && !linux_run.lane_failed && !linux_run.harness_error) {
+      std::string ids;
+      linux_run.result.rules.for_each([&](model::Rule r) {
+        if (!shown.result.rules.contains(r))
+          ids += fmt::format("{}{}", ids.empty() ? "" : " ", model::to_string(r));
+      });
+      f.explained_by = ids.empty() ? "(same rules)" : ids;
+    }
+  }
+  const std::string text = reproducer_text(f, config, best);
+  if (auto w = write_text(f.file, text); !w) {
+    fmt::print(stderr, "\ntcpconform explore: {}\n", w.error());
+    return f;
+  }
+  // The file itself, parsed back, must diverge the same way, every time (kReplays runs).
+  auto parsed = scenario::parse(text, f.file);
+  if (parsed) {
+    for (int k = 0; k < kReplays; ++k) {
+      const ex::Trial replay = ex::run_trial(bench, *parsed);
+      f.replayed += replay.signature == f.signature ? 1 : 0;
+    }
+  }
+  f.replays = f.replayed == kReplays;
+  return f;
+}
+
+void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::time_point deadline) {
+  harness::ModelSut model(profile_named(config.profile));
+  std::unique_ptr<harness::ModelSut> explainer_model;
+  if (config.profile != "linux") {
+    explainer_model = std::make_unique<harness::ModelSut>(model::linux_profile());
+  }
+  std::unique_ptr<harness::LinuxSut> kernel;
+  std::unique_ptr<harness::ModelSut> model_stack;
+  harness::SystemUnderTest* stack = nullptr;
+  if (config.sut == "linux") {
+    auto created = harness::LinuxSut::create();
+    if (!created) {
+      const std::lock_guard lock(shared.mu);
+      if (!shared.setup_error) shared.setup_error = created.error();
+      return;
+    }
+    kernel = std::move(*created);
+    stack = kernel.get();
+  } else {
+    model_stack = std::make_unique<harness::ModelSut>(model::linux_profile());
+    stack = model_stack.get();
+  }
+  {
+    const std::lock_guard lock(shared.mu);
+    shared.stack_name = stack->name();
+  }
+  ex::Bench bench{&model, stack, kernel.get()};
+  std::optional<ex::Bench> explainer;
+  if (explainer_model) explainer = ex::Bench{explainer_model.get(), stack, kernel.get()};
+  ex::Generator generator(ex::mix_seed(config.seed, index));
+  const fs::path inflight = fs::path(config.out) / fmt::format("inflight-{}.pkt", index);
+  // Divergences found near the end are still minimised, for at most 10 s + 10% of the campaign.
+  const auto grace = deadline + std::chrono::seconds(10) +
+                     std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(config.seconds * 0.1));
+  int inflight_fd = ::open(inflight.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  ++shared.running;
+  while (Clock::now() < deadline &&
+         (config.max_programs == 0 || shared.programs.load() < config.max_programs)) {
+    const ex::Generated g = generator.next();
+    // Should the model abort on a broken invariant, the program that did it is on disk. (The
+    // file stays open and is overwritten in place: closing a truncated file makes ext4 flush.)
+    if (inflight_fd >= 0) {
+      const std::string text = scenario::print(g.program);
+      if (::pwrite(inflight_fd, text.data(), text.size(), 0) < 0 ||
+          ::ftruncate(inflight_fd, static_cast<off_t>(text.size())) != 0) {
+        ::close(inflight_fd);
+        inflight_fd = -1;
+      }
+    }
+    if (config.isolate && kForkIsSafe) {
+      const std::string aborted = model_abort(model, g.program);
+      if (!aborted.empty()) {
+        ++shared.programs;
+        const std::string slug = abort_slug(aborted);
+        bool fresh_abort = false;
+        {
+          const std::lock_guard lock(shared.mu);
+          fresh_abort = shared.aborts.emplace(slug, aborted).second;
+        }
+        if (fresh_abort) {
+          const fs::path file = fs::path(config.out) / (slug + ".pkt");
+          const std::string text = fmt::format(
+              "// tcpconform explore: the model aborts (seed {}, target {})\n// {}\n// replay: "
+              "tcpconform replay --profile {} --sut model {}\n{}",
+              g.seed, ex::to_string(g.target), aborted, config.profile, file.string(),
+              scenario::print(g.program));
+          if (auto w = write_text(file, text); !w) fmt::print(stderr, "\n{}\n", w.error());
+        }
+        continue;
+      }
+    }
+    const ex::Trial trial = ex::run_trial(bench, g.program);
+    ++shared.programs;
+    shared.steps += g.program.steps.size();
+    shared.waited_us += trial.result.waited_us;
+    if (trial.harness_error) {
+      if (shared.errors++ == 0) {
+        fmt::print(stderr, "\ntcpconform explore: harness error (seed {}): {}\n", g.seed,
+                   trial.result.summary);
+      }
+      continue;
+    }
+    std::optional<std::string> fresh;
+    {
+      const std::lock_guard lock(shared.mu);
+      shared.cells |= trial.cells;
+      shared.rules |= trial.result.rules;
+      if (trial.lane_failed) {
+        if (shared.prefix_failures.size() < 5) {
+          shared.prefix_failures.push_back(fmt::format(
+              "seed {} ({}): {}", g.seed, ex::to_string(g.target), trial.result.summary));
+        }
+      } else if (trial.signature && shared.known.insert(trial.signature->slug()).second) {
+        fresh = trial.signature->slug();
+      }
+    }
+    if (trial.lane_failed) ++shared.lane_failures;
+    if (!fresh) continue;
+    std::optional<Finding> f =
+        record(bench, explainer ? &*explainer : nullptr, g, trial, config, grace);
+    const std::lock_guard lock(shared.mu);
+    if (!f) {
+      // Not reproducible: a later occurrence may try again, three times in all.
+      if (++shared.unconfirmed[*fresh] < 3) shared.known.erase(*fresh);
+      continue;
+    }
+    ++shared.new_findings;
+    shared.findings.push_back(std::move(*f));
+  }
+  --shared.running;
+  if (inflight_fd >= 0) ::close(inflight_fd);
+  std::error_code ec;
+  fs::remove(inflight, ec);
+}
+
+nlohmann::json finding_json(const Finding& f) {
+  return nlohmann::json{
+      {"signature",
+       {{"state", std::string(model::to_string(f.signature.state))},
+        {"event", std::string(ex::to_string(f.signature.event))},
+        {"field", f.signature.field}}},
+      {"slug", f.signature.slug()},
+      {"file", f.file},
+      {"seed", f.seed},
+      {"target", f.target},
+      {"steps_before", f.steps_before},
+      {"steps_after", f.steps_after},
+      {"minimise_runs", f.minimise_runs},
+      {"rules", f.rules},
+      {"model", f.model_side},
+      {"stack", f.stack_side},
+      {"replays", f.replays},
+      {"replayed", fmt::format("{}/{}", f.replayed, kReplays)},
+      {"explained_by_linux_profile", f.explained_by},
+      {"from_previous_run", f.previous},
+  };
+}
+
+// Divergences of an earlier summary (--resume): their signatures are skipped.
+std::vector<Finding> read_previous(const fs::path& path) {
+  std::vector<Finding> out;
+  std::ifstream in(path);
+  if (!in) return out;
+  std::stringstream text;
+  text << in.rdbuf();
+  const nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  if (j.is_discarded() || !j.contains("divergences") || !j["divergences"].is_array()) return out;
+  for (const auto& d : j["divergences"]) {
+    if (!d.is_object() || !d.contains("signature") || !d["signature"].is_object()) continue;
+    const auto& s = d["signature"];
+    auto str = [](const nlohmann::json& o, const char* key) {
+      return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+    };
+    const auto state = model::state_from_string(str(s, "state"));
+    const auto event = ex::event_class_from_string(str(s, "event"));
+    if (!state || !event) continue;
+    Finding f;
+    f.signature = ex::Signature{*state, *event, str(s, "field")};
+    f.file = str(d, "file");
+    f.target = str(d, "target");
+    f.model_side = str(d, "model");
+    f.stack_side = str(d, "stack");
+    f.explained_by = str(d, "explained_by_linux_profile");
+    if (d.contains("seed") && d["seed"].is_number_unsigned())
+      f.seed = d["seed"].get<std::uint64_t>();
+    if (d.contains("replays") && d["replays"].is_boolean()) f.replays = d["replays"].get<bool>();
+    f.previous = true;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string progress_line(const Shared& s, double elapsed) {
+  const auto programs = static_cast<double>(s.programs.load());
+  const auto steps = static_cast<double>(s.steps.load());
+  const double secs = std::max(elapsed, 1e-3);
+  return fmt::format(
+      "[{:5.0f} s] {} programs ({:.0f}/s, {:.0f} steps/s)  states {}/{}  cells {}/{}  rules {}/{}  "
+      "divergences {}",
+      elapsed, s.programs.load(), programs / secs, steps / secs, s.cells.states(),
+      model::kStateCount, s.cells.size(), ex::kCellCount, s.rules.size(), model::kRuleCount,
+      s.known.size());
+}
+
+int explore(const ExploreConfig& config) {
+  std::error_code ec;
+  fs::create_directories(config.out, ec);
+  if (ec) {
+    fmt::print(stderr, "tcpconform explore: {}: {}\n", config.out, ec.message());
+    return kExitBadInput;
+  }
+  const fs::path summary_path = fs::path(config.out) / "summary.json";
+  Shared shared;
+  if (config.resume) {
+    shared.findings = read_previous(summary_path);
+    for (const Finding& f : shared.findings) shared.known.insert(f.signature.slug());
+  }
+  unsigned jobs =
+      config.jobs != 0 ? config.jobs : std::max(1U, std::thread::hardware_concurrency());
+  const auto started = Clock::now();
+  const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(config.seconds));
+  std::vector<std::thread> threads;
+  threads.reserve(jobs);
+  for (unsigned j = 0; j < jobs; ++j) {
+    threads.emplace_back([&, j] { work(j, config, shared, deadline); });
+  }
+  std::atomic<bool> done{false};
+  std::thread progress([&] {
+    while (!done.load()) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+      const std::lock_guard lock(shared.mu);
+      fmt::print(stderr, "\r{}", progress_line(shared, elapsed));
+      std::fflush(stderr);
+    }
+  });
+  for (auto& t : threads) t.join();
+  done = true;
+  progress.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  fmt::print(stderr, "\r{}\n", progress_line(shared, elapsed));
+
+  if (shared.programs.load() == 0 && shared.setup_error) {
+    fmt::print(stderr, "tcpconform explore: cannot drive the kernel: {}\n",
+               shared.setup_error->to_string());
+    return shared.setup_error->missing_privilege ? kExitNoPrivileges : kExitFailures;
+  }
+
+  const double secs = std::max(elapsed, 1e-3);
+  nlohmann::json divergences = nlohmann::json::array();
+  for (const Finding& f : shared.findings) divergences.push_back(finding_json(f));
+  nlohmann::json cells = nlohmann::json::array();
+  for (int s = 0; s < model::kStateCount; ++s) {
+    for (int c = 0; c < ex::kEventClassCount; ++c) {
+      const auto state = static_cast<model::State>(s);
+      const auto event = static_cast<ex::EventClass>(c);
+      if (shared.cells.contains(state, event)) {
+        cells.push_back(fmt::format("{} x {}", model::to_string(state), ex::to_string(event)));
+      }
+    }
+  }
+  nlohmann::json rules = nlohmann::json::array();
+  shared.rules.for_each([&](model::Rule r) { rules.push_back(std::string(model::to_string(r))); });
+  nlohmann::json unconfirmed = nlohmann::json::object();
+  for (const auto& entry : shared.unconfirmed) {
+    const std::string& slug = entry.first;
+    if (std::none_of(shared.findings.begin(), shared.findings.end(),
+                     [&](const Finding& f) { return f.signature.slug() == slug; })) {
+      unconfirmed[slug] = entry.second;
+    }
+  }
+  nlohmann::json model_aborts = nlohmann::json::array();
+  for (const auto& [slug, message] : shared.aborts) {
+    model_aborts.push_back(
+        {{"file", (fs::path(config.out) / (slug + ".pkt")).string()}, {"message", message}});
+  }
+  const nlohmann::json summary = {
+      {"profile", config.profile},
+      {"sut", config.sut},
+      {"stack", shared.stack_name},
+      {"seed", config.seed},
+      {"jobs", jobs},
+      {"seconds", elapsed},
+      {"programs", shared.programs.load()},
+      {"steps", shared.steps.load()},
+      {"programs_per_second", static_cast<double>(shared.programs.load()) / secs},
+      {"steps_per_second", static_cast<double>(shared.steps.load()) / secs},
+      {"kernel_timer_wait_seconds", static_cast<double>(shared.waited_us.load()) / 1e6},
+      {"lane_failures", shared.lane_failures.load()},
+      {"lane_failure_examples", shared.prefix_failures},
+      {"harness_errors", shared.errors.load()},
+      {"coverage",
+       {{"cells_reached", shared.cells.size()},
+        {"cells_total", ex::kCellCount},
+        {"fraction",
+         static_cast<double>(shared.cells.size()) / static_cast<double>(ex::kCellCount)},
+        {"states_reached", shared.cells.states()},
+        {"states_total", model::kStateCount},
+        {"rules_applied", shared.rules.size()},
+        {"rules_total", model::kRuleCount},
+        {"cells", cells},
+        {"rules", rules}}},
+      {"divergences", divergences},
+      {"model_aborts", model_aborts},
+      {"unconfirmed", unconfirmed},
+  };
+  if (auto w = write_text(summary_path, summary.dump(2) + "\n"); !w) {
+    fmt::print(stderr, "tcpconform explore: {}\n", w.error());
+    return kExitBadInput;
+  }
+  for (const Finding& f : shared.findings) {
+    if (f.previous) continue;
+    fmt::print("divergence {}: {} ({} steps, replays {}/{}){}\n", f.signature.text(), f.file,
+               f.steps_after, f.replayed, kReplays,
+               f.explained_by.empty() ? "" : fmt::format(" [linux profile: {}]", f.explained_by));
+  }
+  for (const auto& [slug, message] : shared.aborts) {
+    fmt::print("model abort: {} ({})\n", (fs::path(config.out) / (slug + ".pkt")).string(),
+               message);
+  }
+  fmt::print("{} new distinct divergences; summary: {}\n", shared.new_findings.load(),
+             summary_path.string());
+  return shared.new_findings.load() > 0 || !shared.aborts.empty() ? kExitFailures : kExitOk;
+}
+
+}  // namespace
+
+void add_explore_command(CLI::App& app, int& exit_code) {
+  auto config = std::make_shared<ExploreConfig>();
+  auto* cmd = app.add_subcommand(
+      "explore",
+      "Generate programs that drive a connection into every state and perturb it; report each "
+      "distinct model/stack divergence as a minimised reproducer");
+  cmd->add_option("--sut", config->sut, "Stack beside the model: linux, or model (self-check)")
+      ->check(CLI::IsMember({"linux", "model"}))
+      ->capture_default_str();
+  cmd->add_option("--profile", config->profile, "Model profile: linux or rfc9293")
+      ->check(CLI::IsMember({"linux", "rfc9293"}))
+      ->capture_default_str();
+  cmd->add_option("--time", config->seconds, "Campaign length in seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("-j,--jobs", config->jobs,
+                  "Parallel workers, one namespace each (default: cores)");
+  cmd->add_option("--seed", config->seed, "Campaign seed (worker k uses a seed mixed from it)")
+      ->capture_default_str();
+  cmd->add_option("--out", config->out, "Directory for reproducers and summary.json")
+      ->capture_default_str();
+  cmd->add_flag("--resume", config->resume,
+                "Read DIR/summary.json and skip the divergences it already lists");
+  cmd->add_option("--programs", config->max_programs,
+                  "Stop after this many programs (0: only --time bounds the campaign)")
+      ->capture_default_str();
+  cmd->add_flag("!--no-isolate", config->isolate,
+                "Do not pre-run each program on the model in a child process (faster, but a model "
+                "invariant failure then ends the campaign; sanitized builds never isolate)");
+  cmd->callback([config, &exit_code] { exit_code = explore(*config); });
+}
+
+}  // namespace tcpconform::cli
