@@ -53,7 +53,7 @@ harness::Result<void> Lane::start() {
       }
     }
   }
-  if (model_ != nullptr) {
+  if (model_ != nullptr && !program_.settings.empty()) {
     for (const std::string& key : model_->ignored_settings()) {
       result_.notes.push_back(fmt::format("setting not modelled: {}", key));
     }
