@@ -170,8 +170,16 @@ int run_all(const RunConfig& config) {
   std::atomic<std::size_t> next{0};
   std::mutex print_mutex;
   std::optional<harness::Error> setup_error;
+  // The first worker is made before any thread starts: without root, entering a user namespace
+  // needs a single-threaded process, and a missing privilege is best reported at once.
+  auto first = make_worker(config);
+  if (!first) {
+    fmt::print(stderr, "tcpconform run: cannot drive the kernel: {}\n", first.error().to_string());
+    return first.error().missing_privilege ? kExitNoPrivileges : kExitFailures;
+  }
+  std::atomic<bool> first_taken{false};
   auto work = [&] {
-    auto worker = make_worker(config);
+    auto worker = first_taken.exchange(true) ? make_worker(config) : std::move(first);
     if (!worker) {
       const std::lock_guard lock(print_mutex);
       if (!setup_error) setup_error = worker.error();
