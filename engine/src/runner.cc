@@ -98,9 +98,7 @@ ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
   Lane model_lane(model, program, lane_options);
   std::optional<Lane> real_lane;
   if (sut != nullptr) {
-    LaneOptions real = lane_options;
-    real.real_time = true;
-    real_lane.emplace(*sut, program, real);
+    real_lane.emplace(*sut, program, lane_options);
   }
   if (auto r = model_lane.start(); !r) return harness_error(r.error());
   if (real_lane) {

@@ -30,8 +30,6 @@ struct LaneOptions {
   // Extra time allowed after an outbound segment's latest expected time before it counts as
   // missing (packetdrill's --tolerance_usecs; the program's own value wins when larger).
   std::int64_t tolerance_us = 50'000;
-  // Whether SUT calls cost real time (the kernel): then waits are real and skippable.
-  bool real_time = false;
 };
 
 class Lane {
