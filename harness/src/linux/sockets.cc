@@ -131,11 +131,10 @@ CallResult get_option(const model::SocketCall& c) {
   return CallResult::ok(v);
 }
 
-// send() of `length` pattern bytes as one system call.
-CallResult send_pattern(int fd, std::uint32_t length, std::uint64_t offset) {
-  std::array<std::uint8_t, kChunk> chunk;
-  for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = stream_byte(offset + i);
-  std::array<iovec, kMaxIov> iov{};
+// A message of `length` bytes that points every iovec at the same `chunk` (at most kMaxIov of
+// them), so one system call moves the whole length without a buffer of that size.
+msghdr spread_over(std::array<std::uint8_t, kChunk>& chunk, std::uint32_t length,
+                   std::array<iovec, kMaxIov>& iov) {
   std::size_t left = length;
   std::size_t count = 0;
   while (left > 0 && count < kMaxIov) {
@@ -147,6 +146,15 @@ CallResult send_pattern(int fd, std::uint32_t length, std::uint64_t offset) {
   msghdr msg{};
   msg.msg_iov = iov.data();
   msg.msg_iovlen = count;
+  return msg;
+}
+
+// send() of `length` pattern bytes as one system call.
+CallResult send_pattern(int fd, std::uint32_t length, std::uint64_t offset) {
+  std::array<std::uint8_t, kChunk> chunk;
+  for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = stream_byte(offset + i);
+  std::array<iovec, kMaxIov> iov{};
+  const msghdr msg = spread_over(chunk, length, iov);
   return from_syscall(::sendmsg(fd, &msg, MSG_NOSIGNAL));
 }
 
@@ -154,17 +162,7 @@ CallResult send_pattern(int fd, std::uint32_t length, std::uint64_t offset) {
 CallResult recv_discard(int fd, std::uint32_t length) {
   std::array<std::uint8_t, kChunk> chunk;
   std::array<iovec, kMaxIov> iov{};
-  std::size_t left = length;
-  std::size_t count = 0;
-  while (left > 0 && count < kMaxIov) {
-    iov[count].iov_base = chunk.data();
-    iov[count].iov_len = std::min(left, kChunk);
-    left -= iov[count].iov_len;
-    ++count;
-  }
-  msghdr msg{};
-  msg.msg_iov = iov.data();
-  msg.msg_iovlen = count;
+  msghdr msg = spread_over(chunk, length, iov);
   return from_syscall(::recvmsg(fd, &msg, 0));
 }
 
