@@ -96,18 +96,19 @@ engine::ScenarioResult run_one(Worker& w, const engine::Program& program, wire::
   engine::RunOptions options;
   options.version = v;
   options.real_time = config.real_time;
-  if (w.kernel) {
-    options.stack_port = w.kernel->fresh_port();
-    options.peer_port = w.kernel->fresh_port();
-  }
+  // The kernel keeps TIME-WAIT and orphans of earlier programs: every run gets ports of its own.
+  auto take_fresh_ports = [&] {
+    if (w.kernel) {
+      options.stack_port = w.kernel->fresh_port();
+      options.peer_port = w.kernel->fresh_port();
+    }
+  };
+  take_fresh_ports();
   engine::ScenarioResult result = engine::run_scenario(program, *w.model, w.kernel.get(), options);
   if (result.verdict != engine::Verdict::kFail || !w.explainer) return result;
   // A failure that the linux profile does not have is a documented Linux deviation from the
   // RFC profile: it is reported as known, naming the rules only the linux profile applied.
-  if (w.kernel) {
-    options.stack_port = w.kernel->fresh_port();
-    options.peer_port = w.kernel->fresh_port();
-  }
+  take_fresh_ports();
   const engine::ScenarioResult linux_run =
       engine::run_scenario(program, *w.explainer, w.kernel.get(), options);
   if (linux_run.verdict != engine::Verdict::kPass) return result;
