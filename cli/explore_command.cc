@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "exit_codes.h"
+#include "stacks.h"
 #include "tcpconform/engine/explore/generator.h"
 #include "tcpconform/engine/explore/minimise.h"
 #include "tcpconform/engine/explore/rng.h"
@@ -40,7 +41,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 struct ExploreConfig {
-  std::string sut = "linux";
+  StackChoice stack;
   std::string profile = "linux";
   double seconds = 60;
   unsigned jobs = 0;
@@ -116,7 +117,8 @@ std::string reproducer_text(const Finding& f, const ExploreConfig& config,
   text += fmt::format("// signature: {} (state before the step / event class / first field)\n",
                       f.signature.slug());
   text += fmt::format("// profile {}, sut {}, seed {} (target {}), minimised from {} to {} steps\n",
-                      config.profile, config.sut, f.seed, f.target, f.steps_before, f.steps_after);
+                      config.profile, config.stack.sut, f.seed, f.target, f.steps_before,
+                      f.steps_after);
   text += fmt::format("// model: {}; stack: {}\n", f.model_side, f.stack_side);
   text +=
       fmt::format("// rules the model applied at the divergent step: {}\n", rules_text(f.rules));
@@ -124,7 +126,7 @@ std::string reproducer_text(const Finding& f, const ExploreConfig& config,
     text += fmt::format("// the linux profile explains it (rules {})\n", f.explained_by);
   }
   text += fmt::format("// replay: tcpconform replay --profile {} --sut {} {}\n", config.profile,
-                      config.sut, f.file);
+                      config.stack.sut, f.file);
   return text + scenario::print(program);
 }
 
@@ -253,29 +255,26 @@ void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::ti
   if (config.profile != "linux") {
     explainer_model = std::make_unique<harness::ModelSut>(model::linux_profile());
   }
-  std::unique_ptr<harness::LinuxSut> kernel;
-  std::unique_ptr<harness::ModelSut> model_stack;
-  harness::SystemUnderTest* stack = nullptr;
-  if (config.sut == "linux") {
-    auto created = harness::LinuxSut::create();
+  std::unique_ptr<harness::SystemUnderTest> owned_stack;
+  if (drives_real_stack(config.stack)) {
+    auto created = make_stack(config.stack);
     if (!created) {
       const std::lock_guard lock(shared.mu);
       if (!shared.setup_error) shared.setup_error = created.error();
       return;
     }
-    kernel = std::move(*created);
-    stack = kernel.get();
+    owned_stack = std::move(*created);
   } else {
-    model_stack = std::make_unique<harness::ModelSut>(model::linux_profile());
-    stack = model_stack.get();
+    owned_stack = std::make_unique<harness::ModelSut>(model::linux_profile());
   }
+  harness::SystemUnderTest* stack = owned_stack.get();
   {
     const std::lock_guard lock(shared.mu);
     shared.stack_name = stack->name();
   }
-  ex::Bench bench{&model, stack, kernel.get()};
+  ex::Bench bench{&model, stack};
   std::optional<ex::Bench> explainer;
-  if (explainer_model) explainer = ex::Bench{explainer_model.get(), stack, kernel.get()};
+  if (explainer_model) explainer = ex::Bench{explainer_model.get(), stack};
   ex::Generator generator(ex::mix_seed(config.seed, index));
   const fs::path inflight = fs::path(config.out) / fmt::format("inflight-{}.pkt", index);
   // Divergences found near the end are still minimised, for at most 10 s + 10% of the campaign.
@@ -507,7 +506,7 @@ int explore(const ExploreConfig& config) {
   }
   const nlohmann::json summary = {
       {"profile", config.profile},
-      {"sut", config.sut},
+      {"sut", config.stack.sut},
       {"stack", shared.stack_name},
       {"seed", config.seed},
       {"jobs", jobs},
@@ -562,9 +561,7 @@ void add_explore_command(CLI::App& app, int& exit_code) {
       "explore",
       "Generate programs that drive a connection into every state and perturb it; report each "
       "distinct model/stack divergence as a minimised reproducer");
-  cmd->add_option("--sut", config->sut, "Stack beside the model: linux, or model (self-check)")
-      ->check(CLI::IsMember({"linux", "model"}))
-      ->capture_default_str();
+  add_stack_options(cmd, config->stack, "model (a linux-profile model: the self-check)");
   cmd->add_option("--profile", config->profile, "Model profile: linux or rfc9293")
       ->check(CLI::IsMember({"linux", "rfc9293"}))
       ->capture_default_str();

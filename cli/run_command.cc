@@ -16,9 +16,9 @@
 #include "exit_codes.h"
 #include "output_files.h"
 #include "scenario_files.h"
+#include "stacks.h"
 #include "tcpconform/engine/report.h"
 #include "tcpconform/engine/runner.h"
-#include "tcpconform/harness/linux_sut.h"
 #include "tcpconform/harness/model_sut.h"
 #include "tcpconform/model/profile.h"
 #include "tcpconform/scenario/parse.h"
@@ -30,7 +30,7 @@ namespace {
 
 struct RunConfig {
   std::vector<std::string> paths;
-  std::string sut = "linux";
+  StackChoice stack;
   std::string profile = "linux";
   bool ipv4 = false;
   bool ipv6 = false;
@@ -69,9 +69,10 @@ std::string display_name(const fs::path& file, const std::vector<std::string>& r
   return file.string();
 }
 
-// One worker: its own model and, for --sut linux, its own kernel namespace.
+// One worker: its own model and, unless --sut model, its own stack (for the kernel, its own
+// namespace).
 struct Worker {
-  std::unique_ptr<harness::LinuxSut> kernel;
+  std::unique_ptr<harness::SystemUnderTest> kernel;
   std::unique_ptr<harness::ModelSut> model;
   // With --profile rfc9293: a linux-profile model that explains failures as known deviations.
   std::unique_ptr<harness::ModelSut> explainer;
@@ -83,10 +84,10 @@ tl::expected<Worker, harness::Error> make_worker(const RunConfig& config) {
   if (config.profile != "linux") {
     w.explainer = std::make_unique<harness::ModelSut>(model::linux_profile());
   }
-  if (config.sut == "linux") {
-    auto kernel = harness::LinuxSut::create();
-    if (!kernel) return tl::make_unexpected(kernel.error());
-    w.kernel = std::move(*kernel);
+  if (drives_real_stack(config.stack)) {
+    auto stack = make_stack(config.stack);
+    if (!stack) return tl::make_unexpected(stack.error());
+    w.kernel = std::move(*stack);
   }
   return w;
 }
@@ -97,10 +98,11 @@ engine::ScenarioResult run_one(Worker& w, const engine::Program& program, wire::
   options.version = v;
   options.real_time = config.real_time;
   // The kernel keeps TIME-WAIT and orphans of earlier programs: every run gets ports of its own.
+  const engine::RunOptions script_ports;
   auto take_fresh_ports = [&] {
     if (w.kernel) {
-      options.stack_port = w.kernel->fresh_port();
-      options.peer_port = w.kernel->fresh_port();
+      options.stack_port = w.kernel->program_port(script_ports.stack_port);
+      options.peer_port = w.kernel->program_port(script_ports.peer_port);
     }
   };
   take_fresh_ports();
@@ -175,7 +177,8 @@ int run_all(const RunConfig& config) {
   // needs a single-threaded process, and a missing privilege is best reported at once.
   auto first = make_worker(config);
   if (!first) {
-    fmt::print(stderr, "tcpconform run: cannot drive the kernel: {}\n", first.error().to_string());
+    fmt::print(stderr, "tcpconform run: cannot drive {}: {}\n", config.stack.sut,
+               first.error().to_string());
     return first.error().missing_privilege ? kExitNoPrivileges : kExitFailures;
   }
   std::atomic<bool> first_taken{false};
@@ -234,7 +237,8 @@ int run_all(const RunConfig& config) {
 
   if (setup_error &&
       std::none_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); })) {
-    fmt::print(stderr, "tcpconform run: cannot drive the kernel: {}\n", setup_error->to_string());
+    fmt::print(stderr, "tcpconform run: cannot drive {}: {}\n", config.stack.sut,
+               setup_error->to_string());
     return setup_error->missing_privilege ? kExitNoPrivileges : kExitFailures;
   }
 
@@ -336,9 +340,7 @@ int run_all(const RunConfig& config) {
 }
 
 void add_common_options(CLI::App* cmd, RunConfig& config) {
-  cmd->add_option("--sut", config.sut, "System under test beside the model: linux or model")
-      ->check(CLI::IsMember({"linux", "model"}))
-      ->capture_default_str();
+  add_stack_options(cmd, config.stack, "model (the model alone)");
   cmd->add_option("--profile", config.profile, "Model profile: linux or rfc9293")
       ->check(CLI::IsMember({"linux", "rfc9293"}))
       ->capture_default_str();

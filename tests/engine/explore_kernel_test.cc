@@ -29,7 +29,7 @@ TEST(ExploreKernel, CampaignFindsAPlantedRuleChange) {
   auto kernel = harness::LinuxSut::create();
   if (!kernel) GTEST_SKIP() << "cannot drive the kernel: " << kernel.error().to_string();
   harness::ModelSut model(planted());
-  Bench bench{&model, kernel->get(), kernel->get()};
+  Bench bench{&model, kernel->get()};
 
   // A bounded campaign: at most 20 s or 4000 programs, random targets.
   Generator generator(2026);
@@ -63,7 +63,7 @@ TEST(ExploreKernel, CampaignFindsAPlantedRuleChange) {
 
   // Without the planted change the same program does not diverge that way: the rule is the cause.
   harness::ModelSut honest(model::linux_profile());
-  Bench control{&honest, kernel->get(), kernel->get()};
+  Bench control{&honest, kernel->get()};
   const Trial clean = run_trial(control, *parsed);
   EXPECT_NE(clean.signature, wanted) << scenario::print(m.program);
 }

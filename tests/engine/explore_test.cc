@@ -112,7 +112,7 @@ TEST(ExploreGenerator, PrefixEndsInItsTargetState) {
 TEST(ExploreGenerator, WholeProgramsRunOnTheModelAndAgreeWithThemselves) {
   harness::ModelSut model(model::linux_profile());
   harness::ModelSut same(model::linux_profile());
-  Bench bench{&model, &same, nullptr};
+  Bench bench{&model, &same};
   Generator g(99);
   CellSet cells;
   for (int k = 0; k < 300; ++k) {
@@ -151,7 +151,7 @@ model::Profile planted() {
 TEST(ExploreMinimiser, ShrinksAPlantedDivergenceKeepingItsSignature) {
   harness::ModelSut model(model::linux_profile());
   harness::ModelSut stack(planted());
-  Bench bench{&model, &stack, nullptr};
+  Bench bench{&model, &stack};
   GeneratorOptions options;
   options.min_perturbations = 6;
   options.max_perturbations = 10;

@@ -8,9 +8,9 @@ namespace tcpconform::engine::explore {
 Trial run_trial(Bench& bench, const Program& program) {
   Trial t;
   RunOptions options;
-  if (bench.kernel != nullptr) {
-    options.stack_port = bench.kernel->fresh_port();
-    options.peer_port = bench.kernel->fresh_port();
+  if (bench.stack != nullptr) {
+    options.stack_port = bench.stack->program_port(options.stack_port);
+    options.peer_port = bench.stack->program_port(options.peer_port);
   }
   t.result = run_scenario(program, *bench.model, bench.stack, options);
   t.harness_error = t.result.verdict == Verdict::kError;

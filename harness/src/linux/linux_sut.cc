@@ -680,4 +680,8 @@ std::uint16_t LinuxSut::fresh_port() {
   return port;
 }
 
+std::uint16_t LinuxSut::program_port(std::uint16_t /*script_port*/) {
+  return fresh_port();
+}
+
 }  // namespace tcpconform::harness

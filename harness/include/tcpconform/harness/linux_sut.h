@@ -80,6 +80,8 @@ class LinuxSut final : public SystemUnderTest {
   // namespace's ephemeral range 32768-60999), for engines that remap a script's ports so that
   // consecutive programs never share a four-tuple.
   [[nodiscard]] std::uint16_t fresh_port();
+  // Always fresh_port(): the namespace keeps TIME-WAIT and orphans across reset().
+  [[nodiscard]] std::uint16_t program_port(std::uint16_t script_port) override;
 
   struct Impl;
 

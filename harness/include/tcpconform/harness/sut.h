@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <tl/expected.hpp>
@@ -67,6 +68,12 @@ class SystemUnderTest {
   [[nodiscard]] virtual Result<void> configure(const Settings& settings) = 0;
   // Forgets every socket and connection, ready for the next program.
   [[nodiscard]] virtual Result<void> reset() = 0;
+  // The port a program written with `script_port` is played on. A stack that keeps connections
+  // of earlier programs after reset() (the kernel's TIME-WAIT and orphans) hands out a fresh
+  // port each time, so that programs never share a tuple; others keep the script's port.
+  [[nodiscard]] virtual std::uint16_t program_port(std::uint16_t script_port) {
+    return script_port;
+  }
 };
 
 }  // namespace tcpconform::harness

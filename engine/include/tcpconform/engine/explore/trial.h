@@ -10,17 +10,16 @@
 #include "tcpconform/engine/explore/minimise.h"
 #include "tcpconform/engine/explore/signature.h"
 #include "tcpconform/engine/result.h"
-#include "tcpconform/harness/linux_sut.h"
 #include "tcpconform/harness/model_sut.h"
+#include "tcpconform/harness/sut.h"
 
 namespace tcpconform::engine::explore {
 
-// What one worker drives: the model (the profile under test) and the stack beside it. `kernel`,
-// when the stack is the Linux kernel, hands out fresh ports so programs never share a tuple.
+// What one worker drives: the model (the profile under test) and the stack beside it (which
+// chooses the ports each program is played on: see SystemUnderTest::program_port()).
 struct Bench {
   harness::ModelSut* model = nullptr;
   harness::SystemUnderTest* stack = nullptr;
-  harness::LinuxSut* kernel = nullptr;
 };
 
 struct Trial {
