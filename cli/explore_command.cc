@@ -82,7 +82,6 @@ struct Shared {
   ex::CellSet cells;
   model::RuleSet rules;
   std::vector<std::string> prefix_failures;  // first few, for the summary
-  std::optional<harness::Error> setup_error;
   std::string stack_name;
   std::atomic<std::uint64_t> programs{0};
   std::atomic<std::uint64_t> steps{0};
@@ -249,23 +248,21 @@ std::optional<Finding> record(ex::Bench& bench, ex::Bench* explainer, const ex::
   return f;
 }
 
-void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::time_point deadline) {
+// The stack one worker drives beside the model: a real one, or a linux-profile model for the
+// self-check.
+harness::Result<std::unique_ptr<harness::SystemUnderTest>> worker_stack(
+    const ExploreConfig& config) {
+  if (drives_real_stack(config.stack)) return make_stack(config.stack);
+  return std::unique_ptr<harness::SystemUnderTest>(
+      std::make_unique<harness::ModelSut>(model::linux_profile()));
+}
+
+void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::time_point deadline,
+          std::unique_ptr<harness::SystemUnderTest> owned_stack) {
   harness::ModelSut model(profile_named(config.profile));
   std::unique_ptr<harness::ModelSut> explainer_model;
   if (config.profile != "linux") {
     explainer_model = std::make_unique<harness::ModelSut>(model::linux_profile());
-  }
-  std::unique_ptr<harness::SystemUnderTest> owned_stack;
-  if (drives_real_stack(config.stack)) {
-    auto created = make_stack(config.stack);
-    if (!created) {
-      const std::lock_guard lock(shared.mu);
-      if (!shared.setup_error) shared.setup_error = created.error();
-      return;
-    }
-    owned_stack = std::move(*created);
-  } else {
-    owned_stack = std::make_unique<harness::ModelSut>(model::linux_profile());
   }
   harness::SystemUnderTest* stack = owned_stack.get();
   {
@@ -449,10 +446,24 @@ int explore(const ExploreConfig& config) {
   const auto started = Clock::now();
   const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(config.seconds));
+  // Every worker's stack is made before any thread starts: without root, entering a user
+  // namespace needs a single-threaded process, and a missing privilege is best reported at once.
+  std::vector<std::unique_ptr<harness::SystemUnderTest>> stacks;
+  for (unsigned j = 0; j < jobs; ++j) {
+    auto stack = worker_stack(config);
+    if (!stack) {
+      fmt::print(stderr, "tcpconform explore: cannot drive {}: {}\n", config.stack.sut,
+                 stack.error().to_string());
+      return stack.error().missing_privilege ? kExitNoPrivileges : kExitFailures;
+    }
+    stacks.push_back(std::move(*stack));
+  }
   std::vector<std::thread> threads;
   threads.reserve(jobs);
   for (unsigned j = 0; j < jobs; ++j) {
-    threads.emplace_back([&, j] { work(j, config, shared, deadline); });
+    threads.emplace_back([&, j, stack = std::move(stacks[j])]() mutable {
+      work(j, config, shared, deadline, std::move(stack));
+    });
   }
   std::atomic<bool> done{false};
   std::thread progress([&] {
@@ -469,12 +480,6 @@ int explore(const ExploreConfig& config) {
   progress.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
   fmt::print(stderr, "\r{}\n", progress_line(shared, elapsed));
-
-  if (shared.programs.load() == 0 && shared.setup_error) {
-    fmt::print(stderr, "tcpconform explore: cannot drive the kernel: {}\n",
-               shared.setup_error->to_string());
-    return shared.setup_error->missing_privilege ? kExitNoPrivileges : kExitFailures;
-  }
 
   const double secs = std::max(elapsed, 1e-3);
   nlohmann::json divergences = nlohmann::json::array();
