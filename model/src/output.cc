@@ -19,15 +19,48 @@ std::uint16_t Endpoint::window_field(const Tcb& t) const {
   return static_cast<std::uint16_t>(std::min<std::uint32_t>(w, 65535U));
 }
 
+// Linux tcp_initialize_rcv_mss() and tcp_measure_rcv_mss(): the receive MSS estimate starts at
+// min(advertised MSS, send MSS, window/2, 536) and rises to the largest segment received.
+std::uint32_t Endpoint::rcv_mss_estimate(const Tcb& t) const {
+  std::uint32_t adv =
+      t.tuple.local.address.version == wire::IpVersion::kV4 ? choices_.mss_v4 : choices_.mss_v6;
+  if (t.user_mss > 0) adv = std::min<std::uint32_t>(adv, t.user_mss);
+  std::uint32_t hint = std::min({adv, std::uint32_t{t.snd_mss}, t.rcv_wnd_init / 2, 536U});
+  hint = std::max(hint, 88U);  // TCP_MIN_MSS
+  if (t.rcv_seg_max >= hint) hint = std::min(t.rcv_seg_max, adv);
+  return std::max(hint, 1U);
+}
+
+// R82, Linux __tcp_select_window() for an unscaled window: keep the last window unless the free
+// space (received text and FIN count against it) is at least one receive MSS larger, or smaller.
+std::uint32_t Endpoint::linux_window(const Tcb& t) const {
+  const std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
+  const std::uint32_t space = std::min(t.rcv_buffer, t.rcv_wnd_init);
+  const std::uint32_t free_space = space > unread ? space - unread : 0;
+  const std::uint32_t mss = rcv_mss_estimate(t);
+  std::uint32_t window = t.rcv_wnd;
+  if (window + mss <= free_space || window > free_space) window = free_space - free_space % mss;
+  return window;
+}
+
 // R82: the window is the free receive buffer, but its right edge never moves left.
 void Endpoint::update_rcv_wnd(Tcb& t) {
   const std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
   const std::uint32_t free_space = t.rcv_buffer > unread ? t.rcv_buffer - unread : 0;
   // The window never grows beyond the one first offered (no autotuning in the model).
   std::uint32_t wanted = std::min(free_space, t.rcv_wnd_init);
-  if (t.rcv_adv_valid && wire::lt(t.rcv_nxt + SeqLen{wanted}, t.rcv_adv) &&
-      wire::le(t.rcv_nxt, t.rcv_adv)) {
-    wanted = (t.rcv_adv - t.rcv_nxt).value;
+  SeqNum edge = t.rcv_adv;
+  bool edge_valid = t.rcv_adv_valid;
+  if (profile_.linux_window_selection && !(t.wscale_ok && t.rcv_wscale > 0)) {
+    wanted = linux_window(t);
+    // Our SYN or SYN,ACK offered the first edge (Linux rcv_wup = IRS+1, rcv_wnd).
+    if (!edge_valid) {
+      edge = t.irs + SeqLen{1 + t.rcv_wnd_init};
+      edge_valid = true;
+    }
+  }
+  if (edge_valid && wire::lt(t.rcv_nxt + SeqLen{wanted}, edge) && wire::le(t.rcv_nxt, edge)) {
+    wanted = (edge - t.rcv_nxt).value;
   }
   t.rcv_wnd = wanted;
 }
@@ -207,6 +240,26 @@ void Endpoint::send_loss_probe(int index) {
   u.rtx_deadline = now_ + u.rto;
 }
 
+// Linux tcp_cwnd_test(): one GSO chunk takes at most half the congestion window ("ensure we
+// have at least 2 GSO packets in flight") and no more than the window has room for.
+std::uint32_t Endpoint::chunk_quota(const Tcb& t) const {
+  const std::uint32_t mss = std::max<std::uint32_t>(t.snd_mss, 1);
+  const std::uint32_t in_flight = ((t.snd_nxt - t.snd_una).value + mss - 1) / mss;
+  const std::uint32_t half = std::max<std::uint32_t>(t.cwnd / 2, 1);
+  const std::uint32_t room = t.cwnd > in_flight ? t.cwnd - in_flight : 1U;
+  return std::min(half, room);
+}
+
+// R106: a chunk of two or more segments leaves with PSH on its last segment (Linux
+// __tcp_transmit_skb forces PSH on GSO packets; tcp_gso_segment keeps it on the last one).
+void Endpoint::close_chunk(GsoChunk& chunk) {
+  if (profile_.gso_chunk_push && chunk.segments >= 2) {
+    wire::Segment& last = out_->segments[chunk.last];
+    last.flags = last.flags | wire::kPsh;
+  }
+  chunk = GsoChunk{};
+}
+
 void Endpoint::arm_rtx(Tcb& t) {
   if (t.rtx_deadline == kNever || t.probing) {
     t.probing = false;
@@ -239,6 +292,7 @@ void Endpoint::output(int index, bool loss_probe) {
   const auto cwnd_bytes = loss_probe ? ~std::uint64_t{0} : static_cast<std::uint64_t>(t.cwnd) * mss;
   bool sent = false;
   bool sent_new = false;
+  GsoChunk chunk;
   // Go-back-N retransmission of what a timeout marked lost.
   while (wire::lt(t.snd_rtx, t.snd_nxt)) {
     if ((t.snd_rtx - t.snd_una).value >= cwnd_bytes) break;
@@ -282,7 +336,11 @@ void Endpoint::output(int index, bool loss_probe) {
         t.pushed_seq = end;
       }
       if (fin) flags = flags | wire::kFin;
+      if (chunk.quota == 0) chunk.quota = loss_probe ? 1U : chunk_quota(t);
       emit(t, flags, t.snd_nxt, len);
+      chunk.add(out_->segments.size() - 1);
+      // A sub-MSS segment ends its chunk (Linux splits TSO skbs at MSS multiples).
+      if (chunk.segments == chunk.quota || len < mss) close_chunk(chunk);
       t.last_ack_sent = t.rcv_nxt;
       if (!t.rtt_timing) {
         t.rtt_timing = true;
@@ -300,6 +358,7 @@ void Endpoint::output(int index, bool loss_probe) {
       if (loss_probe) break;
       continue;
     }
+    close_chunk(chunk);
     // The FIN must fit the peer's window too (Linux tcp_snd_wnd_test).
     if (t.fin_queued && !t.fin_sent && t.snd_nxt == data_end &&
         !wire::gt(t.snd_nxt + SeqLen{1}, wnd_end)) {
@@ -315,6 +374,7 @@ void Endpoint::output(int index, bool loss_probe) {
     }
     break;
   }
+  close_chunk(chunk);
   if (loss_probe) return;
   if (sent_new && schedule_loss_probe(t, false)) return;
   if (sent || (t.snd_una != t.snd_nxt && t.rtx_deadline == kNever)) {

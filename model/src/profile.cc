@@ -28,11 +28,13 @@ Profile linux_profile() {
   p.rst_accepts_rcv_nxt_minus_one_after_fin = true;  // R173 tcp_reset_check
   p.sim_open_synack_exempt = true;                   // R27
   p.ack_crossing_synack = true;                      // R27/R53 tcp_data_queue
+  p.syn_received_accepts_ack_of_iss = true;          // R72 tcp_ack (snd_una <= ack)
   p.syn_in_passive_syn_received_resets = false;      // R163 (request sockets answer instead)
   p.old_ack_bound_uses_bytes_acked = true;           // R173
   p.ack_above_snd_nxt_acks = true;                   // R172, measured on 6.18
   p.reset_on_data_after_rcv_shutdown = true;         // R168
   p.queue_out_of_order = true;                       // R55 (tcp_data_queue_ofo)
+  p.linux_window_selection = true;                   // R82 __tcp_select_window
   p.oow_ack_interval = milliseconds{500};            // R174 tcp_invalid_ratelimit
   p.half_duplex_close_rst = true;                    // R168 tcp_close data_was_unread
   p.listener_close_resets_children = true;           // R168 inet_csk_listen_stop
@@ -59,6 +61,7 @@ Profile linux_profile() {
   p.zero_window_probe_old_seq = true;                // R179
   p.tail_loss_probe = true;                          // tcp_early_retrans = 3 (RACK-TLP)
   p.forced_push = true;                              // R106 forced_push()
+  p.gso_chunk_push = true;                           // R106 __tcp_transmit_skb GSO PSH
   p.initial_cwnd = 10;                               // TCP_INIT_CWND
   p.recv_q_counts_fin = true;                        // rcv_nxt - copied_seq
   return p;

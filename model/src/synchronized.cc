@@ -241,7 +241,9 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
   }
   bool openreq_child = false;
   if (t.state == State::kSynReceived) {
-    if (wire::lt(t.snd_una, seg.ack) && wire::le(seg.ack, t.snd_nxt)) {
+    const bool above_una = wire::lt(t.snd_una, seg.ack) ||
+                           (profile_.syn_received_accepts_ack_of_iss && seg.ack == t.snd_una);
+    if (above_una && wire::le(seg.ack, t.snd_nxt)) {
       fire(Rule::R72);
       fire(Rule::R9);
       set_state(index, State::kEstablished);
@@ -334,6 +336,7 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
   const bool fin_was_acked = t.fin_sent && t.snd_una == t.write_seq;
   if (wire::lt(t.snd_una, ack)) {
     const std::uint32_t acked = (ack - t.snd_una).value;
+    const SeqNum old_una = t.snd_una;
     t.bytes_acked += acked;
     if (t.rtt_timing && wire::ge(ack, t.rtt_seq)) {
       rtt_sample(t, now_ - t.rtt_start);
@@ -342,9 +345,14 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
     t.snd_una = ack;
     if (wire::lt(t.snd_rtx, t.snd_una)) t.snd_rtx = t.snd_una;
     if (wire::lt(t.snd_sml, t.snd_una)) t.snd_sml = t.snd_una;
-    t.cwnd = std::min<std::uint32_t>(
-        t.cwnd + std::max<std::uint32_t>(1, acked / std::max<std::uint32_t>(t.snd_mss, 1)),
-        1U << 20);
+    // The ACK of our SYN opens the initial window and does not grow it (RFC 5681 §3.1 counts
+    // acknowledged data; Linux tcp_init_transfer sets the initial cwnd after that ACK).
+    const std::uint32_t acked_data = old_una == t.iss ? acked - 1 : acked;
+    if (acked_data > 0) {
+      t.cwnd = std::min<std::uint32_t>(
+          t.cwnd + std::max<std::uint32_t>(1, acked_data / std::max<std::uint32_t>(t.snd_mss, 1)),
+          1U << 20);
+    }
     t.retransmits = 0;
     t.oldest_unacked_sent = now_;
     if (t.tlp_outstanding && wire::ge(ack, t.tlp_high_seq)) t.tlp_outstanding = false;
@@ -471,6 +479,7 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
       if (len > 0) {
         if (seq == t.rcv_nxt) {
           fire(Rule::R82);
+          t.rcv_seg_max = std::max(t.rcv_seg_max, len);  // tcp_measure_rcv_mss
           t.rcv_nxt = end;
           // R55: pull in held ranges that are now contiguous.
           bool merged = true;

@@ -27,7 +27,7 @@ const std::map<std::string, std::string> kKernelDisagrees = {
      "the tail-loss-probe FIN leaves later than the script's 5 ms window on this kernel"},
     {"shutdown/shutdown-rdwr-send-queue-ack-close.pkt",
      "timing: the TLP is due 5 ms after an ACK; it passes here only when the kernel is on time "
-     "(the model also lacks PSH on a cwnd-limited burst's last segment)"},
+     "(the model passes: PSH on each GSO chunk's last segment, R106 gso_chunk_push)"},
 };
 
 // Scripts the kernel passes but the model does not yet: known model gaps, each to be fixed.

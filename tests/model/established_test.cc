@@ -310,5 +310,42 @@ TEST(Established, R106_RfcPshOnlyOnLastSegmentOfWrite) {
   EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1), 100}}));
 }
 
+// Linux transmits a write in GSO chunks of at most half the congestion window, and forces PSH
+// on each chunk's last segment (__tcp_transmit_skb; compat shutdown-rdwr-send-queue-ack-close:
+// ten segments with PSH on the 5th and 10th, then two with PSH on the second).
+TEST(Established, R106_LinuxGsoChunksEndWithPsh) {
+  Harness h{linux_profile()};
+  const int fd = h.passive_established();
+  EXPECT_EQ(h.send(fd, 20 * 1460).value, 20 * 1460);
+  std::vector<Expect> burst;
+  for (std::uint32_t i = 0; i < 10; ++i) {
+    burst.push_back({i == 4 || i == 9 ? PA : A, h.ours(1 + i * 1460), h.theirs(1), 1460});
+  }
+  EXPECT_TRUE(h.sent(burst));
+  h.seg(A, h.theirs(1), h.ours(1 + 1460));
+  EXPECT_TRUE(h.sent({{A, h.ours(1 + 10 * 1460), h.theirs(1), 1460},
+                      {PA, h.ours(1 + 11 * 1460), h.theirs(1), 1460}}));
+}
+
+// The ACK of our SYN does not grow the initial window (RFC 5681 §3.1 counts acknowledged data;
+// Linux tcp_init_transfer sets the initial cwnd after it): a passive open sends ten segments.
+TEST(Established, R106_R9_AckOfSynLeavesInitialWindow) {
+  Harness h{linux_profile()};
+  const int fd = h.passive_established();
+  EXPECT_EQ(h.send(fd, 20 * 1460).value, 20 * 1460);
+  EXPECT_EQ(h.out.segments.size(), 10U);
+  EXPECT_EQ(h.tcb()->cwnd, 10U);
+}
+
+// RFC 9293 §3.9.1 leaves PSH to the sender beyond the end of a SEND: the RFC profile marks only
+// the last segment of the write, never the middle of a cwnd-limited burst.
+TEST(Established, R106_RfcBurstHasNoPshBeforeTheEndOfTheWrite) {
+  Harness h;
+  const int fd = h.passive_established();
+  EXPECT_EQ(h.send(fd, 20 * 1460).value, 20 * 1460);
+  ASSERT_EQ(h.out.segments.size(), 3U);
+  for (const wire::Segment& s : h.out.segments) EXPECT_FALSE(s.flags.has(Flag::kPsh));
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

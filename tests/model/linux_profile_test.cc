@@ -266,5 +266,45 @@ TEST(LinuxProfile, R152_R172_AckAboveSndNxtDoesNotUpdateTsRecent) {
   EXPECT_EQ(h.tcb()->rcv_nxt.value, h.theirs(101));
 }
 
+// Linux __tcp_select_window(): the right edge stays put while anything is unread, so the ACK of
+// a FIN at RCV.NXT offers a window one smaller and a segment at the old RCV.NXT+RCV.WND is
+// outside it (explore closing-ack-state, close-wait-ack-send-q).
+TEST(LinuxProfile, R82_FinDoesNotMoveTheRightEdge) {
+  Harness h{linux_profile()};
+  const int fd = h.passive_established();
+  const std::uint32_t w = h.tcb()->rcv_wnd;
+  h.shutdown(fd, ShutdownHow::kWrite);
+  h.seg(FA, h.theirs(1), h.ours(1));
+  ASSERT_EQ(h.state(), State::kClosing);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(h.out.segments[0].window, w - 1);
+  // At the RFC edge RCV.NXT+W (one beyond Linux's): not acceptable, the ACK of our FIN is lost.
+  h.seg(A, h.theirs(2 + w), h.ours(2), 0, 0);
+  EXPECT_EQ(h.state(), State::kClosing);
+}
+
+// Data keeps the edge too, and reading it back does not reopen the window by less than an MSS.
+TEST(LinuxProfile, R82_UnreadTextKeepsTheRightEdge) {
+  Harness h{linux_profile()};
+  const int fd = h.passive_established();
+  const std::uint32_t w = h.tcb()->rcv_wnd;
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(h.out.segments[0].window, w - 100);
+  EXPECT_EQ(h.recv(fd, 100).value, 100);
+  EXPECT_EQ(h.send(fd, 10).value, 10);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(h.out.segments[0].window, w - 100);
+}
+
+TEST(LinuxProfile, R82_RfcFinLeavesTheWindowWhole) {
+  Harness h;
+  h.passive_established();
+  const std::uint32_t w = h.tcb()->rcv_wnd;
+  h.seg(FA, h.theirs(1), h.ours(1));
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(h.out.segments[0].window, w);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

@@ -245,6 +245,9 @@ class Harness {
 
   // recv!: exactly these segments were emitted by the last event.
   ::testing::AssertionResult sent(std::initializer_list<Expect> expected) const {
+    return sent(std::vector<Expect>(expected));
+  }
+  ::testing::AssertionResult sent(const std::vector<Expect>& expected) const {
     std::ostringstream why;
     bool ok = expected.size() == out.segments.size();
     std::size_t i = 0;

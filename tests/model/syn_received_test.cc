@@ -270,5 +270,24 @@ TEST(SynReceived, R67_SynInActiveSynReceivedDrawsChallengeAck) {
   EXPECT_EQ(h.state(), State::kSynReceived);
 }
 
+// Linux tcp_ack() rejects only an ACK below SND.UNA: in a simultaneous open an ACK of our ISS
+// establishes the connection with the SYN still unacknowledged (explore syn-received-ack-state).
+TEST(SynReceived, R72_LinuxAckOfIssEstablishesSimultaneousOpen) {
+  Harness h{linux_profile()};
+  simultaneous(h);
+  h.seg(A, h.theirs(1), h.ours(0));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_EQ(h.observed(State::kEstablished)->send_q, 1U);
+}
+
+TEST(SynReceived, R72_R141_RfcAckOfIssDrawsRst) {
+  Harness h;
+  simultaneous(h);
+  h.seg(A, h.theirs(1), h.ours(0));
+  EXPECT_TRUE(h.sent({{R, h.ours(0)}}));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

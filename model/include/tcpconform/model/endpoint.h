@@ -65,6 +65,8 @@ class SegmentList {
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] bool empty() const { return size_ == 0; }
   const wire::Segment& operator[](std::size_t i) const { return slots_[i]; }
+  // The model marks an already emitted segment (PSH on the last of a GSO chunk).
+  wire::Segment& operator[](std::size_t i) { return slots_[i]; }
   [[nodiscard]] const wire::Segment* begin() const { return slots_.data(); }
   [[nodiscard]] const wire::Segment* end() const { return slots_.data() + size_; }
   [[nodiscard]] const wire::Segment& back() const { return slots_[size_ - 1]; }
@@ -198,10 +200,24 @@ class Endpoint {
   // Sends queued data and FIN as window, cwnd and Nagle allow. `loss_probe`: at most one new
   // segment, cwnd ignored, no new probe scheduled (Linux tcp_write_xmit with push_one = 2).
   void output(int index, bool loss_probe = false);
+  // New data segments emitted as one Linux GSO/TSO chunk (output.cc).
+  struct GsoChunk {
+    std::uint32_t quota = 0;     // segments the chunk may take; 0: not started
+    std::uint32_t segments = 0;  // segments emitted in it so far
+    std::size_t last = 0;        // index in out_->segments of its last segment
+    void add(std::size_t index) {
+      ++segments;
+      last = index;
+    }
+  };
+  std::uint32_t chunk_quota(const Tcb& t) const;
+  void close_chunk(GsoChunk& chunk);
   bool schedule_loss_probe(Tcb& t, bool advancing_rto);
   void send_loss_probe(int index);
   std::uint16_t window_field(const Tcb& t) const;
   void update_rcv_wnd(Tcb& t);
+  std::uint32_t rcv_mss_estimate(const Tcb& t) const;
+  std::uint32_t linux_window(const Tcb& t) const;
   void arm_rtx(Tcb& t);
 
   // closed.cc, listen.cc, syn_sent.cc, synchronized.cc, time_wait.cc: segment arrival.

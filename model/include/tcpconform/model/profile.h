@@ -67,6 +67,11 @@ struct Profile {
   // (Linux tcp_data_queue: end_seq not after RCV.NXT → immediate ACK, D-SACK with SACK). The
   // RFC trims the old SYN and, with no text, sends nothing.
   bool ack_crossing_synack = false;
+  // R72: in a full SYN-RECEIVED socket (simultaneous open) an ACK equal to SND.UNA (our ISS,
+  // acknowledging nothing) is acceptable and establishes the connection, the SYN staying
+  // unacknowledged (Linux tcp_ack rejects only before(ack, snd_una) or after(ack, snd_nxt);
+  // tcp_rcv_state_process case TCP_SYN_RECV). RFC 9293 requires SND.UNA < SEG.ACK.
+  bool syn_received_accepts_ack_of_iss = false;
   // R66: an in-window SYN in passive SYN-RECEIVED returns the connection to LISTEN (RFC 9293).
   // When false the SYN gets a challenge ACK like any synchronized state (R67).
   bool syn_in_passive_syn_received_resets = true;
@@ -81,6 +86,14 @@ struct Profile {
   bool reset_on_data_after_rcv_shutdown = false;
   // R55: out-of-order segments inside the window are kept and delivered when the gap fills.
   bool queue_out_of_order = false;
+  // R82 (window management, unscaled windows): the window offered is the last one offered
+  // unless the free space differs from it by at least the receive MSS estimate, then the free
+  // space rounded down to that MSS; and it never shrinks. Received text and a FIN, even unread,
+  // take free space (Linux __tcp_select_window with icsk_ack.rcv_mss, tcp_select_window; the
+  // queued skbs are charged to the receive buffer). So the right edge stays put while anything
+  // is unread: after a FIN at RCV.NXT the window is one smaller. The RFC profile offers the
+  // free buffer at once (§3.8.6.2.2 leaves the receiver's policy open).
+  bool linux_window_selection = false;
 
   // --- Rate limits
   // -------------------------------------------------------------------------------- R133/R174:
@@ -175,6 +188,12 @@ struct Profile {
   // largest window the peer offered beyond the last PSH carries PSH (Linux forced_push /
   // tcp_mark_push in tcp_sendmsg_locked). RFC 9293 leaves PSH to the sender.
   bool forced_push = false;
+  // R106 (PSH): new data leaves in GSO chunks of at most min(max(cwnd/2, 1), cwnd - in flight)
+  // segments (Linux tcp_write_xmit → tcp_cwnd_test, tcp_mss_split_point), and a chunk of two
+  // or more segments carries PSH on its last segment (__tcp_transmit_skb: "Force a PSH flag on
+  // all (GSO) packets to expedite GRO flush at receiver"; tcp_gso_segment keeps PSH on the last
+  // wire segment only). RFC 9293 §3.9.1 leaves PSH to the sender beyond the end of a SEND.
+  bool gso_chunk_push = false;
   // Initial congestion window in segments (RFC 5681 IW ≈ 3; Linux TCP_INIT_CWND = 10).
   std::uint32_t initial_cwnd = 3;
 

@@ -42,6 +42,7 @@ struct Tcb {
   std::uint32_t rcv_wnd = 0;       // bytes currently offered
   std::uint32_t rcv_wnd_init = 0;  // the window offered on our SYN (the model never grows it)
   SeqNum rcv_adv;                  // right edge of the window last advertised (R82)
+  std::uint32_t rcv_seg_max = 0;   // largest payload received (Linux tcp_measure_rcv_mss)
   bool rcv_adv_valid = false;
   SeqNum rcv_up;
   SeqNum irs;
