@@ -15,6 +15,7 @@ packages=(
   libexpected-dev
   libpcap-dev
   libmnl-dev
+  liblwip-dev
   iproute2  # only used by the safety test to list host state; the harness itself never runs `ip`
 )
 

@@ -77,7 +77,9 @@ struct Shared {
   std::mutex mu;
   std::set<std::string> known;                // signature slugs
   std::map<std::string, std::string> aborts;  // model invariant aborts: slug → message
-  std::map<std::string, int> unconfirmed;     // divergences a re-run did not reproduce: tries
+  // [lwip] The stack under test itself died (an LWIP_ASSERT): slug → message (see crash_slug()).
+  std::map<std::string, std::string> stack_crashes;
+  std::map<std::string, int> unconfirmed;  // divergences a re-run did not reproduce: tries
   std::vector<Finding> findings;
   ex::CellSet cells;
   model::RuleSet rules;
@@ -181,6 +183,32 @@ std::string abort_slug(const std::string& message) {
   const auto slash = where.rfind('/');
   if (slash != std::string::npos) where = where.substr(slash + 1);
   std::string out = "model-abort-";
+  for (const char c : where) {
+    const auto u = static_cast<unsigned char>(c);
+    out += std::isalnum(u) != 0 ? static_cast<char>(std::tolower(u)) : '-';
+  }
+  return out;
+}
+
+// [lwip] A crash of the stack under test by where it happened: "stack-crash-tcp_in-c-1234" from
+// lwIP's "Assertion … failed at line 1234 in …/tcp_in.c", else by the signal.
+std::string crash_slug(const std::string& summary) {
+  std::string where;
+  if (const auto at = summary.find("failed at line "); at != std::string::npos) {
+    std::string rest = summary.substr(at + 15);
+    const auto in = rest.find(" in ");
+    if (in != std::string::npos) {
+      std::string file = rest.substr(in + 4);
+      file = file.substr(0, file.find(' '));
+      if (const auto slash = file.rfind('/'); slash != std::string::npos)
+        file = file.substr(slash + 1);
+      where = file + "-" + rest.substr(0, in);
+    }
+  } else if (const auto sig = summary.find("signal "); sig != std::string::npos) {
+    where = "signal-" + summary.substr(sig + 7, summary.find(' ', sig + 7) - sig - 7);
+  }
+  std::string out = "stack-crash";
+  if (!where.empty()) out += "-";
   for (const char c : where) {
     const auto u = static_cast<unsigned char>(c);
     out += std::isalnum(u) != 0 ? static_cast<char>(std::tolower(u)) : '-';
@@ -319,6 +347,28 @@ void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::ti
     ++shared.programs;
     shared.steps += g.program.steps.size();
     shared.waited_us += trial.result.waited_us;
+    // [lwip] The stack died under this program (LwipSut: an LWIP_ASSERT aborted its host, which
+    // reset() restarts): a finding about the stack, written with its program as the reproducer
+    // (not minimised), once per crash site. Kept local to this loop on purpose.
+    if (trial.harness_error &&
+        trial.result.summary.find(harness::kStackCrashedMarker) != std::string::npos) {
+      const std::string slug = crash_slug(trial.result.summary);
+      bool fresh_crash = false;
+      {
+        const std::lock_guard lock(shared.mu);
+        fresh_crash = shared.stack_crashes.emplace(slug, trial.result.summary).second;
+      }
+      if (fresh_crash) {
+        const fs::path file = fs::path(config.out) / (slug + ".pkt");
+        const std::string text = fmt::format(
+            "// tcpconform explore: the stack under test crashed (seed {}, target {})\n// {}\n"
+            "// replay: tcpconform replay --profile {} --sut {} {}\n{}",
+            g.seed, ex::to_string(g.target), trial.result.summary, config.profile, config.stack.sut,
+            file.string(), scenario::print(g.program));
+        if (auto w = write_text(file, text); !w) fmt::print(stderr, "\n{}\n", w.error());
+      }
+      continue;
+    }
     if (trial.harness_error) {
       if (shared.errors++ == 0) {
         fmt::print(stderr, "\ntcpconform explore: harness error (seed {}): {}\n", g.seed,
@@ -504,6 +554,11 @@ int explore(const ExploreConfig& config) {
       unconfirmed[slug] = entry.second;
     }
   }
+  nlohmann::json stack_crashes = nlohmann::json::array();  // [lwip]
+  for (const auto& [slug, message] : shared.stack_crashes) {
+    stack_crashes.push_back(
+        {{"file", (fs::path(config.out) / (slug + ".pkt")).string()}, {"message", message}});
+  }
   nlohmann::json model_aborts = nlohmann::json::array();
   for (const auto& [slug, message] : shared.aborts) {
     model_aborts.push_back(
@@ -537,6 +592,7 @@ int explore(const ExploreConfig& config) {
         {"rules", rules}}},
       {"divergences", divergences},
       {"model_aborts", model_aborts},
+      {"stack_crashes", stack_crashes},
       {"unconfirmed", unconfirmed},
   };
   if (auto w = write_text(summary_path, summary.dump(2) + "\n"); !w) {
@@ -553,9 +609,15 @@ int explore(const ExploreConfig& config) {
     fmt::print("model abort: {} ({})\n", (fs::path(config.out) / (slug + ".pkt")).string(),
                message);
   }
+  for (const auto& [slug, message] : shared.stack_crashes) {  // [lwip]
+    fmt::print("stack crash: {} ({})\n", (fs::path(config.out) / (slug + ".pkt")).string(),
+               message);
+  }
   fmt::print("{} new distinct divergences; summary: {}\n", shared.new_findings.load(),
              summary_path.string());
-  return shared.new_findings.load() > 0 || !shared.aborts.empty() ? kExitFailures : kExitOk;
+  return shared.new_findings.load() > 0 || !shared.aborts.empty() || !shared.stack_crashes.empty()
+             ? kExitFailures
+             : kExitOk;
 }
 
 }  // namespace

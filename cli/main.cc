@@ -7,6 +7,7 @@
 
 #include "exit_codes.h"
 #include "explore_command.h"
+#include "matrix_command.h"
 #include "run_command.h"
 #include "self_check.h"
 
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   add_replay_command(app, exit_code);
   add_self_check_command(app, exit_code);
   add_explore_command(app, exit_code);
+  add_matrix_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -2,12 +2,31 @@
 #include "stacks.h"
 
 #include "tcpconform/harness/linux_sut.h"
+#include "tcpconform/harness/lwip_sut.h"
 
 namespace tcpconform::cli {
 
 void add_stack_options(CLI::App* cmd, StackChoice& choice, const std::string& purpose) {
-  cmd->add_option("--sut", choice.sut, "System under test beside the model: linux or " + purpose)
-      ->check(CLI::IsMember({"linux", "model"}))
+  cmd->add_option(
+         "--sut", choice.sut,
+         "System under test beside the model: linux, lwip (lwIP 2.1.3, IPv4) or " + purpose)
+      ->check(CLI::IsMember({"linux", "lwip", "model"}))
+      ->capture_default_str();
+  // lwIP is driven in IPv4 only: asking for IPv6 is a usage error (exit 2), not a silent skip.
+  cmd->parse_complete_callback([cmd, &choice] {
+    if (choice.sut != "lwip") return;
+    for (const char* name : {"--ipv6", "--both"}) {
+      const CLI::Option* opt = cmd->get_option_no_throw(name);
+      if (opt != nullptr && opt->count() > 0) {
+        throw CLI::ValidationError(
+            name, "the lwip stack runs IPv4 only (use --ipv4 or no family option)");
+      }
+    }
+  });
+  cmd->add_option("--transport", choice.transport,
+                  "How segments reach the kernel: tun (a TUN device, fastest) or packet (a veth "
+                  "pair through an AF_PACKET socket)")
+      ->check(CLI::IsMember({"tun", "packet"}))
       ->capture_default_str();
 }
 
@@ -17,12 +36,20 @@ bool drives_real_stack(const StackChoice& choice) {
 
 harness::Result<std::unique_ptr<harness::SystemUnderTest>> make_stack(const StackChoice& choice) {
   if (choice.sut == "linux") {
-    auto kernel = harness::LinuxSut::create();
+    harness::LinuxSutOptions options;
+    options.transport = harness::parse_transport(choice.transport).value_or(options.transport);
+    auto kernel = harness::LinuxSut::create(options);
     if (!kernel) return tl::make_unexpected(kernel.error());
     return std::unique_ptr<harness::SystemUnderTest>(std::move(*kernel));
   }
+  if (choice.sut == "lwip") {
+    // lwIP in a host process of its own; its clock follows real time, as the kernel's does.
+    auto lwip = harness::LwipSut::create();
+    if (!lwip) return tl::make_unexpected(lwip.error());
+    return std::unique_ptr<harness::SystemUnderTest>(std::move(*lwip));
+  }
   return tl::make_unexpected(
-      harness::Error{"choose a stack", "no stack named '" + choice.sut + "'", 0, false});
+      harness::Error{"choose a stack", "no stack named '" + choice.sut + "'", 0, false, false});
 }
 
 }  // namespace tcpconform::cli

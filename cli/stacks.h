@@ -11,12 +11,17 @@
 namespace tcpconform::cli {
 
 struct StackChoice {
-  // "linux" (the local kernel in a namespace of ours) or "model" (no second stack for run and
-  // replay; a linux-profile model as the stack for explore's self-check).
+  // "linux" (the local kernel in a namespace of ours), "lwip" (lwIP 2.1.3 in a host process of
+  // its own, IPv4 only) or "model" (no second stack for run and replay; a linux-profile model as
+  // the stack for explore's self-check).
   std::string sut = "linux";
+  // The kernel's packet path (`--transport`): "tun" (a TUN device, the default and fastest) or
+  // "packet" (a veth pair driven through an AF_PACKET socket: a real network device's path).
+  std::string transport = "tun";
 };
 
-// Adds `--sut` (and the options of the stacks) to `cmd`; `purpose` ends the --sut help text.
+// Adds `--sut` (and the options of the stacks: `--transport`) to `cmd`; `purpose` ends the --sut
+// help text.
 void add_stack_options(CLI::App* cmd, StackChoice& choice, const std::string& purpose);
 
 // True when the choice drives a real stack (not the model alone).

@@ -1,5 +1,6 @@
 // Kernel SUT throughput: steps (inject + drain + call + observe) and short connections per
-// second on one core, against the limits measured in DESIGN.md (~70,000 and ~17,000).
+// second on one core, against the limits measured in DESIGN.md (~70,000 and ~17,000), through
+// each transport: every benchmark runs as .../tun/... and .../packet/... side by side.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -16,8 +17,10 @@ using wire::Endpoint;
 using wire::IpVersion;
 using wire::SeqNum;
 
-std::unique_ptr<LinuxSut> make_sut(benchmark::State& state) {
-  auto made = LinuxSut::create();
+std::unique_ptr<LinuxSut> make_sut(benchmark::State& state, TransportKind transport) {
+  LinuxSutOptions options;
+  options.transport = transport;
+  auto made = LinuxSut::create(options);
   if (!made) {
     state.SkipWithError(made.error().to_string().c_str());
     return nullptr;
@@ -50,7 +53,7 @@ struct Peer {
     snd_nxt += s.seg_len();
     return sut.inject(s).has_value();
   }
-  // Drains the TUN device; tracks RCV.NXT. Returns the number of segments.
+  // Drains the transport; tracks RCV.NXT. Returns the number of segments.
   std::size_t drain(LinuxSut& sut) {
     auto got = sut.collect();
     if (!got) return 0;
@@ -69,8 +72,8 @@ int call(LinuxSut& sut, SocketCall c) {
 
 // One step: the peer sends a byte, the kernel's ACK is drained, the byte is read, and every
 // socket of the namespace is observed.
-void BM_Step(benchmark::State& state) {
-  auto sut = make_sut(state);
+void BM_Step(benchmark::State& state, TransportKind transport) {
+  auto sut = make_sut(state, transport);
   if (!sut) return;
   const Addresses a = sut->addresses(IpVersion::kV4);
   Peer peer{Endpoint{a.peer, 40000}, Endpoint{a.local, 8080}};
@@ -98,12 +101,21 @@ void BM_Step(benchmark::State& state) {
   state.counters["steps/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Step)->ArgName("observe")->Arg(1)->Arg(0)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Step, tun, TransportKind::kTun)
+    ->ArgName("observe")
+    ->Arg(1)
+    ->Arg(0)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Step, packet, TransportKind::kPacket)
+    ->ArgName("observe")
+    ->Arg(1)
+    ->Arg(0)
+    ->UseRealTime();
 
 // One short connection, as a program: handshake, data both ways, close to TIME-WAIT; with
 // reset() after each (Arg 1, what a campaign does) or every 64 connections (Arg 0).
-void BM_ShortConnection(benchmark::State& state) {
-  auto sut = make_sut(state);
+void BM_ShortConnection(benchmark::State& state, TransportKind transport) {
+  auto sut = make_sut(state, transport);
   if (!sut) return;
   const bool reset_each = state.range(0) != 0;
   const Addresses a = sut->addresses(IpVersion::kV4);
@@ -141,10 +153,19 @@ void BM_ShortConnection(benchmark::State& state) {
   state.counters["connections/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_ShortConnection)->ArgName("reset_each")->Arg(1)->Arg(0)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ShortConnection, tun, TransportKind::kTun)
+    ->ArgName("reset_each")
+    ->Arg(1)
+    ->Arg(0)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_ShortConnection, packet, TransportKind::kPacket)
+    ->ArgName("reset_each")
+    ->Arg(1)
+    ->Arg(0)
+    ->UseRealTime();
 
 void BM_Observe(benchmark::State& state) {
-  auto sut = make_sut(state);
+  auto sut = make_sut(state, TransportKind::kTun);
   if (!sut) return;
   const Addresses a = sut->addresses(IpVersion::kV4);
   const int l = call(*sut, {.kind = CallKind::kSocket});
@@ -163,13 +184,20 @@ void BM_Observe(benchmark::State& state) {
 }
 BENCHMARK(BM_Observe)->ArgName("connections")->Arg(1)->Arg(16)->UseRealTime();
 
-void BM_Create(benchmark::State& state) {
+void BM_Create(benchmark::State& state, TransportKind transport) {
+  LinuxSutOptions options;
+  options.transport = transport;
   for (auto _ : state) {
-    auto made = LinuxSut::create();
+    auto made = LinuxSut::create(options);
     if (!made) state.SkipWithError(made.error().to_string().c_str());
   }
 }
-BENCHMARK(BM_Create)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Create, tun, TransportKind::kTun)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Create, packet, TransportKind::kPacket)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace tcpconform::harness

@@ -187,6 +187,39 @@ TEST(ExploreMinimiser, ShrinksAPlantedDivergenceKeepingItsSignature) {
   EXPECT_EQ(*replayed.signature, sig);
 }
 
+TEST(ExploreTrace, RstPositionsAreClassifiedAgainstTheModelsWindow) {
+  // ESTABLISHED with RCV.NXT = 1: an RST inside the window (challenge ACK), one far outside it
+  // (dropped), one at RCV.NXT (the connection dies), and one with no connection left.
+  const auto program = scenario::parse(R"(0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
++0 < S 0:0(0) win 65535 <mss 1460>
++0 > S. 0:0(0) ack 1 <...>
++0 < . 1:1(0) ack 1 win 65535
++0 accept(3, ..., ...) = 4
++0 < R 1001:1001(0) win 0
++0 < R 1000001:1000001(0) win 0
++0 < R 1:1(0) win 0
++0 < R 1:1(0) win 0
+)",
+                                       "rst.pkt");
+  ASSERT_TRUE(program.has_value());
+  harness::ModelSut model(model::rfc9293_profile());
+  const auto trace = model_trace(*program, model);
+  ASSERT_TRUE(trace.has_value());
+  ASSERT_EQ(trace->rst.size(), program->steps.size());
+  EXPECT_FALSE(trace->rst[5].has_value());  // a bare ACK
+  EXPECT_EQ(trace->rst[7], RstPosition::kInWindow);
+  EXPECT_EQ(trace->rst[8], RstPosition::kOutside);
+  EXPECT_EQ(trace->rst[9], RstPosition::kExact);
+  EXPECT_EQ(trace->rst[10], RstPosition::kOutside);  // LISTEN only: no window
+  EXPECT_EQ(trace->states[9], model::State::kEstablished);
+  EXPECT_EQ(trace->states[10], model::State::kListen);
+  auto states = model_states(*program, model);
+  ASSERT_TRUE(states.has_value());
+  EXPECT_EQ(*states, trace->states);
+}
+
 TEST(ExploreSignature, SlugIsAFileName) {
   const Signature s{model::State::kFinWait2, EventClass::kSynAck, "listener.state"};
   EXPECT_EQ(s.slug(), "fin-wait-2-syn-ack-listener-state");

@@ -1,5 +1,6 @@
 // Safety: the host's links, addresses, routes and TCP sockets are the same before and after a
-// kernel workload, and no test segment shows on any host interface. Reads the host, never writes.
+// kernel workload through either transport, no test segment shows on any host interface, and
+// nothing of a SUT (device, namespace, descriptor) outlives it. Reads the host, never writes.
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_packet.h>
@@ -14,10 +15,13 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "kernel_fixture.h"
 
@@ -238,10 +242,14 @@ class HostSniffer {
   unsigned seen_ = 0;
 };
 
+std::string transport_param_name(const ::testing::TestParamInfo<TransportKind>& info) {
+  return std::string(transport_name(info.param));
+}
+
 // A bit of everything the harness does, in both families, on two SUTs.
-void workload(std::set<std::uint16_t>& ports) {
+void workload(std::set<std::uint16_t>& ports, TransportKind transport) {
   for (int round = 0; round < 2; ++round) {
-    TCPCONFORM_MAKE_SUT(sut);
+    TCPCONFORM_MAKE_SUT(sut, LinuxSutOptions{.transport = transport});
     for (const IpVersion v : {IpVersion::kV4, IpVersion::kV6}) {
       Calls k{sut};
       Calls child{sut, 1};
@@ -273,13 +281,16 @@ void workload(std::set<std::uint16_t>& ports) {
   }
 }
 
-TEST(Safety, HostNetworkUntouchedAndNoTestSegmentOnHostInterfaces) {
-  if (!LinuxSut::create().has_value()) GTEST_SKIP() << "no kernel SUT here";
+class SafetyTest : public ::testing::TestWithParam<TransportKind> {};
+
+TEST_P(SafetyTest, HostNetworkUntouchedAndNoTestSegmentOnHostInterfaces) {
+  const LinuxSutOptions options{.transport = GetParam()};
+  if (!LinuxSut::create(options).has_value()) GTEST_SKIP() << "no kernel SUT here";
   HostSniffer sniffer;
   const HostSnapshot before = snapshot();
   const std::set<std::string> sockets_before = host_sockets();
   std::set<std::uint16_t> ports;
-  workload(ports);
+  workload(ports, GetParam());
   if (HasFatalFailure() || IsSkipped()) return;
   ::usleep(50000);  // anything leaked would be on the wire by now
   const HostSnapshot after = snapshot();
@@ -295,6 +306,90 @@ TEST(Safety, HostNetworkUntouchedAndNoTestSegmentOnHostInterfaces) {
   EXPECT_EQ(drops, 0U) << "the sniffer dropped packets: inconclusive";
   RecordProperty("host_packets_inspected", static_cast<int>(sniffer.seen()));
 }
+
+// What this process holds: the network namespaces its descriptors refer to, and its sockets.
+struct Held {
+  std::multiset<std::string> namespaces;  // "net:[inode]", one per descriptor
+  int sockets = 0;
+};
+
+Held held_by_this_process() {
+  Held h;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink(entry.path(), ec).string();
+    if (target.rfind("net:[", 0) == 0) h.namespaces.insert(target);
+    if (target.rfind("socket:[", 0) == 0) ++h.sockets;
+  }
+  return h;
+}
+
+std::set<std::string> distinct(const std::multiset<std::string>& m) {
+  return {m.begin(), m.end()};
+}
+
+// Whether any process (a thread of ours or a child) is still inside one of `namespaces`.
+std::vector<std::string> processes_in(const std::set<std::string>& namespaces) {
+  std::vector<std::string> found;
+  const auto look = [&](const std::filesystem::path& dir) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      std::error_code ec;
+      const std::string target =
+          std::filesystem::read_symlink(entry.path() / "ns/net", ec).string();
+      if (!ec && namespaces.count(target) != 0) found.push_back(entry.path().string());
+    }
+  };
+  look("/proc");
+  look("/proc/self/task");  // our own threads
+  return found;
+}
+
+// Every reference to a namespace is a descriptor of ours (the namespace descriptors and the
+// sockets bound to it; devices hold none), so once the SUT has closed them the kernel destroys
+// both namespaces, and the veth pair with them. The veth never shows in the host namespace.
+TEST_P(SafetyTest, NoDeviceNamespaceOrDescriptorOutlivesTheSut) {
+  const Held before = held_by_this_process();
+  const HostSnapshot host_before = snapshot();
+  std::set<std::string> ours;
+  {
+    TCPCONFORM_MAKE_SUT(sut, LinuxSutOptions{.transport = GetParam()});
+    Calls k{sut};
+    Peer peer = Peer::make(sut, IpVersion::kV4, sut.fresh_port(), sut.fresh_port());
+    const int l = k.socket(IpVersion::kV4);
+    ASSERT_EQ(k.bind(l, peer.kernel).error, 0);
+    ASSERT_EQ(k.listen(l).error, 0);
+    peer.send(wire::kSyn);
+    peer.expect(wire::kSynAck);
+    const Held during = held_by_this_process();
+    // The SUT also holds our own namespace (to return to): not one of its own.
+    const std::string host = std::filesystem::read_symlink("/proc/self/ns/net").string();
+    for (const std::string& n : distinct(during.namespaces)) {
+      if (before.namespaces.count(n) == 0 && n != host) ours.insert(n);
+    }
+    // The kernel's namespace, and for the packet transport the second one.
+    EXPECT_EQ(ours.size(), GetParam() == TransportKind::kPacket ? 2U : 1U);
+    EXPECT_EQ(snapshot().links, host_before.links) << "a device of the SUT is in the host";
+  }
+  // The transport's descriptors close on a detached thread (closing waits for RCU).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  Held after = held_by_this_process();
+  while (after.sockets > before.sockets && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    after = held_by_this_process();
+  }
+  // At most as many: a closer thread of an earlier test may have finished meanwhile.
+  EXPECT_LE(after.sockets, before.sockets);
+  for (const std::string& n : ours) EXPECT_EQ(after.namespaces.count(n), 0U) << n;
+  EXPECT_EQ(processes_in(ours), std::vector<std::string>{});
+  const HostSnapshot host_after = snapshot();
+  EXPECT_EQ(host_after.links, host_before.links);
+  EXPECT_EQ(host_after.addresses, host_before.addresses);
+  EXPECT_EQ(host_after.routes, host_before.routes);
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, SafetyTest,
+                         ::testing::Values(TransportKind::kTun, TransportKind::kPacket),
+                         transport_param_name);
 
 TEST(Safety, ChildProcessesAreReapedWithTheSut) {
   {

@@ -1,4 +1,5 @@
-// LinuxSut: the kernel in a private namespace, driven through a TUN device and real sockets.
+// LinuxSut: the kernel in a private namespace, driven through a transport (TUN device or veth
+// pair) and real sockets.
 #include "tcpconform/harness/linux_sut.h"
 
 #include <fmt/format.h>
@@ -21,7 +22,7 @@
 #include "sockets.h"
 #include "sysctl.h"
 #include "tcpconform/wire/codec.h"
-#include "tun.h"
+#include "transport.h"
 #include "unique_fd.h"
 
 namespace tcpconform::harness {
@@ -35,7 +36,7 @@ using linux_sut::NamespaceScope;
 using linux_sut::RouteMetrics;
 using linux_sut::Rtnl;
 using linux_sut::SockDiag;
-using linux_sut::Tun;
+using linux_sut::Transport;
 using linux_sut::UniqueFd;
 
 namespace {
@@ -179,10 +180,10 @@ struct FdEntry {
 struct LinuxSut::Impl {
   LinuxSutOptions options;
   Namespace ns;
-  Tun tun;
   Rtnl rtnl;
   SockDiag diag;
-  int tun_ifindex = 0;
+  std::unique_ptr<Transport> transport;
+  int ifindex = 0;  // the transport's interface in the namespace
   RouteMetrics base_metrics;
   RouteMetrics metrics;
   std::map<std::string, std::string> overridden;  // key -> value before configure()
@@ -194,24 +195,19 @@ struct LinuxSut::Impl {
   std::uint16_t next_port = kFirstFreshPort;
   std::string release;
   std::vector<std::uint8_t> tx;
-  std::vector<std::uint8_t> rx;
   std::vector<DiagSocket> scratch;
 
-  Impl(LinuxSutOptions o, Namespace n, Tun t, Rtnl r, SockDiag d)
-      : options(std::move(o)),
-        ns(std::move(n)),
-        tun(std::move(t)),
-        rtnl(std::move(r)),
-        diag(std::move(d)) {}
+  Impl(LinuxSutOptions o, Namespace n, Rtnl r, SockDiag d)
+      : options(std::move(o)), ns(std::move(n)), rtnl(std::move(r)), diag(std::move(d)) {}
 
   Result<void> apply_routes() {
     const wire::IpAddress local4 = wire::IpAddress::v4(192, 0, 2, 1);
     const wire::IpAddress net4 = wire::IpAddress::v4(192, 0, 2, 0);
     wire::IpAddress net6 = v6(0);
-    if (auto r = rtnl.replace_subnet_route(tun_ifindex, net4, 24, metrics); !r) return r;
-    if (auto r = rtnl.replace_subnet_route(tun_ifindex, net6, 64, metrics); !r) return r;
-    if (auto r = rtnl.replace_local_route(tun_ifindex, local4, metrics); !r) return r;
-    return rtnl.replace_local_route(tun_ifindex, v6(1), metrics);
+    if (auto r = rtnl.replace_subnet_route(ifindex, net4, 24, metrics); !r) return r;
+    if (auto r = rtnl.replace_subnet_route(ifindex, net6, 64, metrics); !r) return r;
+    if (auto r = rtnl.replace_local_route(ifindex, local4, metrics); !r) return r;
+    return rtnl.replace_local_route(ifindex, v6(1), metrics);
   }
 
   Result<void> apply_route_key(const std::string& key, const std::string& value, RouteMetrics& m) {
@@ -227,10 +223,10 @@ struct LinuxSut::Impl {
     return {};
   }
 
-  void drain_tun() {
+  void drain() {
     for (;;) {
-      auto n = tun.read(rx);
-      if (!n || *n == 0) return;
+      auto packet = transport->receive();
+      if (!packet || packet->empty()) return;
     }
   }
 
@@ -512,7 +508,7 @@ struct LinuxSut::Impl {
       metrics = base_metrics;
       if (auto r = apply_routes(); !r) return r;
     }
-    drain_tun();
+    drain();
     initial.clear();
     used_v4 = false;
     used_v6 = false;
@@ -530,22 +526,18 @@ Result<std::unique_ptr<LinuxSut>> LinuxSut::create(const LinuxSutOptions& option
       return tl::unexpected(Error{"create", "unknown setting " + key});
     }
   }
-  std::optional<Tun> tun;
   std::optional<Rtnl> rtnl;
   std::optional<SockDiag> diag;
   {
-    // In the namespace only for what binds to it: sysctls (before the TUN device, which inherits
-    // net/ipv6/conf/default), the TUN device and the netlink sockets. The scope ends before
-    // anything that owns `ns` can be destroyed.
+    // In the namespace only for what binds to it: sysctls (before the transport's device, which
+    // inherits net/ipv6/conf/default) and the netlink sockets. The scope ends before anything
+    // that owns `ns` can be destroyed.
     auto scope = NamespaceScope::enter(*ns);
     if (!scope) return tl::unexpected(scope.error());
     for (const auto& [key, value] : settings) {
       if (is_route_key(key)) continue;
       if (auto r = linux_sut::write_sysctl(key, value); !r) return tl::unexpected(r.error());
     }
-    auto t = Tun::open(options.tun_name);
-    if (!t) return tl::unexpected(t.error());
-    tun.emplace(std::move(*t));
     auto r = Rtnl::open();
     if (!r) return tl::unexpected(r.error());
     rtnl.emplace(std::move(*r));
@@ -553,11 +545,18 @@ Result<std::unique_ptr<LinuxSut>> LinuxSut::create(const LinuxSutOptions& option
     if (!d) return tl::unexpected(d.error());
     diag.emplace(std::move(*d));
   }
-  const int ifindex = tun->ifindex();
-  auto impl = std::make_unique<Impl>(options, std::move(*ns), std::move(*tun), std::move(*rtnl),
-                                     std::move(*diag));
+  auto impl = std::make_unique<Impl>(options, std::move(*ns), std::move(*rtnl), std::move(*diag));
+  const linux_sut::TransportSetup setup{
+      .kind = options.transport,
+      .name = options.device_name,
+      .peers = {wire::IpAddress::v4(192, 0, 2, 2), v6(2)},
+  };
+  auto transport = linux_sut::open_transport(setup, impl->ns, impl->rtnl);
+  if (!transport) return tl::unexpected(transport.error());
+  impl->transport = std::move(*transport);
+  const int ifindex = impl->transport->ifindex();
+  impl->ifindex = ifindex;
   RouteMetrics metrics;
-  impl->tun_ifindex = ifindex;
   for (const auto& [key, value] : settings) {
     if (!is_route_key(key)) continue;
     if (auto r = impl->apply_route_key(key, value, metrics); !r) return tl::unexpected(r.error());
@@ -565,7 +564,8 @@ Result<std::unique_ptr<LinuxSut>> LinuxSut::create(const LinuxSutOptions& option
   impl->base_metrics = metrics;
   impl->metrics = metrics;
   if (auto r = impl->rtnl.link_up(1); !r) return tl::unexpected(r.error());  // lo
-  // Room for 16384 unread packets (default 500) before the TUN device drops what the kernel sends.
+  // Room for 16384 unread packets (default 500) before a TUN device drops what the kernel sends
+  // (a veth has no queue: the packet socket's receive ring holds them).
   if (auto r = impl->rtnl.link_up(ifindex, 16384); !r) return tl::unexpected(r.error());
   if (auto r = impl->rtnl.add_address(ifindex, wire::IpAddress::v4(192, 0, 2, 1), 24); !r) {
     return tl::unexpected(r.error());
@@ -573,9 +573,8 @@ Result<std::unique_ptr<LinuxSut>> LinuxSut::create(const LinuxSutOptions& option
   if (auto r = impl->rtnl.add_address(ifindex, v6(1), 64); !r) return tl::unexpected(r.error());
   if (auto r = impl->rtnl.delete_local_route_v6(v6(1)); !r) return tl::unexpected(r.error());
   if (auto r = impl->apply_routes(); !r) return tl::unexpected(r.error());
-  impl->rx.resize(kMaxPacket);
   impl->tx.reserve(kMaxPacket);
-  impl->drain_tun();
+  impl->drain();
   utsname u{};
   if (::uname(&u) == 0) impl->release = u.release;
   return std::unique_ptr<LinuxSut>(new LinuxSut(std::move(impl)));
@@ -591,11 +590,14 @@ LinuxSut::~LinuxSut() {
       if (process == 0) ::close(entry.real_fd);
     }
   }
-  Tun::close_in_background(impl_->tun.release());
+  impl_->transport.reset();  // closes off this thread's path where closing blocks
 }
 
 std::string LinuxSut::name() const {
-  return "linux " + impl_->release;
+  // The transport is part of the name: reports and captures say which path was measured.
+  if (impl_->options.transport == TransportKind::kTun) return "linux " + impl_->release;
+  return "linux " + impl_->release + " (" + std::string(transport_name(impl_->options.transport)) +
+         ")";
 }
 
 Addresses LinuxSut::addresses(wire::IpVersion version) const {
@@ -608,17 +610,17 @@ Addresses LinuxSut::addresses(wire::IpVersion version) const {
 Result<void> LinuxSut::inject(const wire::Segment& segment) {
   impl_->tx.clear();
   wire::emit_into(segment, impl_->tx);
-  return impl_->tun.write(impl_->tx);
+  return impl_->transport->send(impl_->tx);
 }
 
 Result<std::vector<wire::Segment>> LinuxSut::collect() {
   std::vector<wire::Segment> out;
   const auto now = std::chrono::steady_clock::now();
   for (;;) {
-    auto n = impl_->tun.read(impl_->rx);
-    if (!n) return tl::unexpected(n.error());
-    if (*n == 0) return out;
-    auto segment = wire::parse(std::span<const std::uint8_t>(impl_->rx.data(), *n));
+    auto packet = impl_->transport->receive();
+    if (!packet) return tl::unexpected(packet.error());
+    if (packet->empty()) return out;
+    auto segment = wire::parse(*packet);
     if (!segment) {
       switch (segment.error().kind) {
         case wire::ParseErrorKind::kNotTcp:

@@ -3,7 +3,10 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <net/if.h>
 #include <sys/socket.h>
 
@@ -86,6 +89,64 @@ Result<void> Rtnl::link_up(int ifindex, std::uint32_t txqueuelen) {
   ifi->ifi_change = IFF_UP;
   if (txqueuelen != 0) mnl_attr_put_u32(nlh, IFLA_TXQLEN, txqueuelen);
   return transact(nlh, "link up");
+}
+
+Result<void> Rtnl::set_link_flags(int ifindex, unsigned flags, unsigned change) {
+  std::array<char, kNetlinkBuffer> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_NEWLINK;
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = ifindex;
+  ifi->ifi_flags = flags;
+  ifi->ifi_change = change;
+  return transact(nlh, "link flags");
+}
+
+Result<void> Rtnl::create_veth(const VethEnd& self, const VethEnd& peer, int peer_netns,
+                               std::uint32_t mtu) {
+  std::array<char, kNetlinkBuffer> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_NEWLINK;
+  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = self.ifindex;
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, self.name.c_str());
+  mnl_attr_put(nlh, IFLA_ADDRESS, self.mac.size(), self.mac.data());
+  mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+  nlattr* linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+  nlattr* data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+  // VETH_INFO_PEER carries a whole link request of its own: an ifinfomsg, then attributes.
+  nlattr* info_peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+  auto* peer_ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  peer_ifi->ifi_family = AF_UNSPEC;
+  peer_ifi->ifi_index = peer.ifindex;
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, peer.name.c_str());
+  mnl_attr_put(nlh, IFLA_ADDRESS, peer.mac.size(), peer.mac.data());
+  mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+  mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, static_cast<std::uint32_t>(peer_netns));
+  mnl_attr_nest_end(nlh, info_peer);
+  mnl_attr_nest_end(nlh, data);
+  mnl_attr_nest_end(nlh, linkinfo);
+  return transact(nlh, "create veth");
+}
+
+Result<void> Rtnl::add_neighbour(int ifindex, const wire::IpAddress& address,
+                                 const MacAddress& mac) {
+  std::array<char, kNetlinkBuffer> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_NEWNEIGH;
+  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+  auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
+  ndm->ndm_family = family_of(address);
+  ndm->ndm_ifindex = ifindex;
+  ndm->ndm_state = NUD_PERMANENT;
+  ndm->ndm_type = RTN_UNICAST;
+  mnl_attr_put(nlh, NDA_DST, length_of(address), address.bytes.data());
+  mnl_attr_put(nlh, NDA_LLADDR, mac.size(), mac.data());
+  return transact(nlh, "add neighbour");
 }
 
 Result<void> Rtnl::add_address(int ifindex, const wire::IpAddress& address, std::uint8_t prefix) {

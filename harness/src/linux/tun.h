@@ -1,34 +1,36 @@
-// The TUN device that carries the injected peer's packets (IFF_TUN | IFF_NO_PI: bare IP packets).
+// The TUN transport: a TUN device in the kernel's namespace (IFF_TUN | IFF_NO_PI: bare IP
+// packets). The kernel handles a written packet inside write(), and what it sends waits in the
+// device's queue until read.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "tcpconform/harness/sut.h"
+#include "transport.h"
 #include "unique_fd.h"
 
 namespace tcpconform::harness::linux_sut {
 
-class Tun {
+class Tun final : public Transport {
  public:
   // Creates the device in the calling thread's network namespace; non-blocking descriptor.
-  [[nodiscard]] static Result<Tun> open(const std::string& name);
+  [[nodiscard]] static Result<std::unique_ptr<Tun>> open(const std::string& name);
+  ~Tun() override;
 
-  [[nodiscard]] int ifindex() const { return ifindex_; }
-  [[nodiscard]] int fd() const { return fd_.get(); }
-  // Hands one IP packet to the kernel, which processes it before write() returns.
-  [[nodiscard]] Result<void> write(std::span<const std::uint8_t> packet) const;
-  // One packet the kernel sent into `buffer`; 0 when none is pending.
-  [[nodiscard]] Result<std::size_t> read(std::span<std::uint8_t> buffer) const;
-  // Closing a TUN descriptor waits for an RCU grace period (~30 ms); this hands the descriptor
-  // to a detached thread that closes it, off the caller's path.
-  static void close_in_background(UniqueFd fd);
-  UniqueFd release() { return std::move(fd_); }
+  [[nodiscard]] int ifindex() const override { return ifindex_; }
+  [[nodiscard]] Result<void> send(std::span<const std::uint8_t> ip_packet) override;
+  [[nodiscard]] Result<std::span<const std::uint8_t>> receive() override;
+  [[nodiscard]] Result<bool> wait(Duration limit) override;
 
  private:
+  Tun() = default;
   UniqueFd fd_;
   int ifindex_ = 0;
+  std::vector<std::uint8_t> rx_;
 };
 
 }  // namespace tcpconform::harness::linux_sut

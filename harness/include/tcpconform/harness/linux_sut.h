@@ -1,5 +1,6 @@
-// The Linux kernel as a system under test: a private network namespace with a TUN device,
-// socket calls on real descriptors, and state read with NETLINK_SOCK_DIAG the way `ss` reads it.
+// The Linux kernel as a system under test: a private network namespace reached through a
+// transport (a TUN device, or an AF_PACKET socket on a veth pair), socket calls on real
+// descriptors, and state read with NETLINK_SOCK_DIAG the way `ss` reads it.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "tcpconform/harness/initial_values.h"
 #include "tcpconform/harness/sut.h"
+#include "tcpconform/harness/transport.h"
 
 namespace tcpconform::harness {
 
@@ -21,16 +23,19 @@ struct LinuxSutOptions {
   // created from: a small private established-hash makes a sock_diag dump cost microseconds
   // instead of milliseconds. 0 keeps the kernel's default (the shared global table).
   unsigned ehash_entries = 1024;
-  // Name of the TUN device inside the namespace.
-  std::string tun_name = "tcpc0";
+  // The packet path (see harness/README.md): a TUN device, or a veth pair whose other end is
+  // an AF_PACKET socket in a second namespace.
+  TransportKind transport = TransportKind::kTun;
+  // Name of the kernel's interface inside the namespace (the TUN device or the veth end).
+  std::string device_name = "tcpc0";
 };
 
 // The documented per-namespace profile (see harness/README.md): full sysctl paths below
 // /proc/sys, plus the route pseudo-keys "route/quickack" and "route/rto_min_ms".
 [[nodiscard]] Settings default_linux_settings();
 
-// The kernel's sockets live on 192.0.2.1 / 2001:db8::1 (the TUN device's addresses); the
-// injected peer is 192.0.2.2 / 2001:db8::2, routed out of the TUN device. Two kernel sockets
+// The kernel's sockets live on 192.0.2.1 / 2001:db8::1 (the interface's addresses); the
+// injected peer is 192.0.2.2 / 2001:db8::2, routed out of the interface. Two kernel sockets
 // can also talk to each other on 192.0.2.1 (through loopback; its route has quickack too).
 //
 // Thread-safety: one LinuxSut per thread (each owns its namespace); a LinuxSut may move
@@ -48,8 +53,9 @@ struct LinuxSutOptions {
 // unknown fd fails with EBADF without touching any real descriptor.
 class LinuxSut final : public SystemUnderTest {
  public:
-  // Creates the namespace, the TUN device, addresses, routes and the settings profile.
-  // Error::missing_privilege when namespaces or /dev/net/tun are not available.
+  // Creates the namespace, the transport, addresses, routes and the settings profile.
+  // Error::missing_privilege when namespaces, /dev/net/tun (tun) or packet sockets (packet)
+  // are not available.
   [[nodiscard]] static Result<std::unique_ptr<LinuxSut>> create(
       const LinuxSutOptions& options = {});
   ~LinuxSut() override;
@@ -68,7 +74,7 @@ class LinuxSut final : public SystemUnderTest {
   [[nodiscard]] Result<std::vector<model::ConnectionObservation>> observe() override;
   [[nodiscard]] Result<void> configure(const Settings& settings) override;
   // Kills child processes, SOCK_DESTROYs every socket (by cookie), closes every descriptor,
-  // undoes configure(), drains the TUN device and forgets learned values.
+  // undoes configure(), drains the transport and forgets learned values.
   [[nodiscard]] Result<void> reset() override;
 
   // The current value of a setting key (a namespaced sysctl or a route pseudo-key).

@@ -22,9 +22,16 @@ struct Error {
   std::string message;  // what went wrong, for a person
   int os_error = 0;     // errno, when the OS reported it
   bool missing_privilege = false;
+  // The stack itself died (lwIP aborting on one of its LWIP_ASSERTs): a finding about the stack,
+  // not a failure of the harness. to_string() ends with kStackCrashedMarker then.
+  bool stack_crashed = false;
 
   [[nodiscard]] std::string to_string() const;
 };
+
+// How Error::to_string() marks a crash of the stack under test, so that a ScenarioResult's
+// summary still says so after the Error itself is gone.
+inline constexpr const char* kStackCrashedMarker = "[stack crashed]";
 
 template <typename T>
 using Result = tl::expected<T, Error>;

@@ -4,6 +4,9 @@
 
 #include <bitset>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "tcpconform/engine/explore/signature.h"
@@ -37,6 +40,23 @@ class CellSet {
   }
   std::bitset<kCellCount> bits_;
 };
+
+// Where an inbound RST falls relative to the model's receive window just before it (RFC 5961
+// §3.2): exactly RCV.NXT, inside the window but not exact (a challenge ACK), or outside (dropped).
+// In SYN-SENT the ACK decides instead (exact: it acknowledges our SYN); with no connection to the
+// peer (CLOSED, LISTEN) every RST counts as outside.
+enum class RstPosition : std::uint8_t { kExact, kInWindow, kOutside };
+inline constexpr int kRstPositionCount = 3;
+std::string_view to_string(RstPosition p);  // "exact", "in-window", "outside"
+
+// The model's view of a program step by step: its state before each step (plus one after the
+// last, as model_states()) and, for each inbound RST step, where the RST falls.
+struct ModelTrace {
+  std::vector<model::State> states;
+  std::vector<std::optional<RstPosition>> rst;  // one per step; nullopt unless an inbound RST
+};
+[[nodiscard]] harness::Result<ModelTrace> model_trace(const Program& program,
+                                                      harness::ModelSut& model);
 
 // Runs `program` on `model` alone (reset and configured as run_scenario() does) and returns the
 // state of the program's connection before each step, plus one entry after the last step: the
