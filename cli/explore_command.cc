@@ -282,7 +282,7 @@ harness::Result<std::unique_ptr<harness::SystemUnderTest>> worker_stack(
     const ExploreConfig& config) {
   if (drives_real_stack(config.stack)) return make_stack(config.stack);
   return std::unique_ptr<harness::SystemUnderTest>(
-      std::make_unique<harness::ModelSut>(model::linux_profile()));
+      harness::kernel_stand_in(model::linux_profile()));
 }
 
 void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::time_point deadline,

@@ -43,8 +43,11 @@ harness::Result<std::unique_ptr<harness::SystemUnderTest>> make_stack(const Stac
     return std::unique_ptr<harness::SystemUnderTest>(std::move(*kernel));
   }
   if (choice.sut == "lwip") {
-    // lwIP in a host process of its own; its clock follows real time, as the kernel's does.
-    auto lwip = harness::LwipSut::create();
+    // lwIP in a host process of its own, on virtual time: the engine advances its clock through
+    // every gap of a script, so timers cost no real waiting.
+    harness::LwipSutOptions options;
+    options.clock = harness::LwipSutOptions::Clock::kVirtual;
+    auto lwip = harness::LwipSut::create(options);
     if (!lwip) return tl::make_unexpected(lwip.error());
     return std::unique_ptr<harness::SystemUnderTest>(std::move(*lwip));
   }

@@ -19,6 +19,7 @@ Lane::Lane(harness::SystemUnderTest& sut, const Program& program, LaneOptions op
       anchor_(std::chrono::steady_clock::now()),
       stack_port_(options.stack_port) {
   result_.sut = sut.name();
+  virtual_time_ = sut.virtual_time();
   if (program.tolerance_usecs && *program.tolerance_usecs > options_.tolerance_us) {
     options_.tolerance_us = *program.tolerance_usecs;
   }
@@ -96,13 +97,13 @@ harness::Result<bool> Lane::reach(std::size_t i, bool wait) {
   if (target <= script_now_) return false;
   const std::int64_t gap = target - script_now_;
   bool happened = false;
-  if (model_ != nullptr) {
-    const std::size_t before = model_->state_changes().size();
+  if (virtual_time_) {
+    const std::size_t before = model_ != nullptr ? model_->state_changes().size() : 0;
     auto advanced = sut_.advance(harness::Duration{gap});
     if (!advanced) return tl::make_unexpected(advanced.error());
     auto pulled = pull();
     if (!pulled) return tl::make_unexpected(pulled.error());
-    happened = !queue_.empty() || model_->state_changes().size() != before;
+    happened = !queue_.empty() || (model_ != nullptr && model_->state_changes().size() != before);
   } else if (wait) {
     const auto until = anchor_ + std::chrono::microseconds{gap};
     const auto now = std::chrono::steady_clock::now();
@@ -175,7 +176,7 @@ void Lane::trace(TraceEntry::Kind kind, std::size_t i, std::string text) {
 }
 
 harness::Result<void> Lane::advance_time(std::size_t i, const AdvanceTime& a) {
-  if (model_ != nullptr) {
+  if (virtual_time_) {
     auto advanced = sut_.advance(harness::Duration{a.usecs});
     if (!advanced) return advanced;
   } else {

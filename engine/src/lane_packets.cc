@@ -80,15 +80,15 @@ harness::Result<std::optional<wire::Segment>> Lane::next_segment(std::int64_t de
     if (!queue_.empty()) {
       wire::Segment s = std::move(queue_.front());
       queue_.pop_front();
-      if (waited && model_ == nullptr) {
+      if (waited && !virtual_time_) {
         const auto now = Clock::now();
         script_now_ += std::chrono::duration_cast<std::chrono::microseconds>(now - anchor_).count();
         anchor_ = now;
       }
       return s;
     }
-    if (model_ != nullptr) {
-      const auto next = model_->time_to_next_timer();
+    if (virtual_time_) {
+      const auto next = sut_.time_to_next_timer();
       if (!next || script_now_ + next->count() > deadline) return std::nullopt;
       auto advanced = sut_.advance(*next);
       if (!advanced) return tl::make_unexpected(advanced.error());

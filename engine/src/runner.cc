@@ -94,12 +94,6 @@ ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
   }
   if (sut != nullptr) {
     if (auto r = sut->reset(); !r) return harness_error(r.error());
-    // A model standing in for the kernel (explore's self-check) lives in the same environment.
-    if (auto* stand_in = dynamic_cast<harness::ModelSut*>(sut); stand_in != nullptr) {
-      if (auto r = stand_in->configure(harness::default_linux_settings()); !r) {
-        return harness_error(r.error());
-      }
-    }
   }
   Lane model_lane(model, program, lane_options);
   std::optional<Lane> real_lane;

@@ -14,7 +14,6 @@
 
 #include "case_codec.h"
 #include "case_mutator.h"
-#include "configured_model.h"
 #include "differential.h"
 #include "tcpconform/harness/linux_sut.h"
 #include "tcpconform/harness/model_sut.h"
@@ -58,7 +57,7 @@ int write_seeds(const std::string& dir, const std::string& check) {
     stack = std::move(*k);
     limits.max_advance_us = 500'000;
   } else if (check == "model") {
-    stack = configured_model(model::linux_profile());
+    stack = harness::kernel_stand_in(model::linux_profile());
   }
   engine::explore::Bench bench{&model, stack.get()};
   int written = 0;

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "tcpconform/harness/linux_sut.h"
+
 namespace tcpconform::harness {
 namespace {
 
@@ -164,6 +166,12 @@ Result<void> ModelSut::reset() {
   changes_.clear();
   ignored_.clear();
   return {};
+}
+
+std::unique_ptr<ModelSut> kernel_stand_in(const model::Profile& profile) {
+  ModelSut probe(profile);
+  if (!probe.configure(default_linux_settings())) return std::make_unique<ModelSut>(profile);
+  return std::make_unique<ModelSut>(probe.endpoint().profile(), probe.endpoint().choices());
 }
 
 }  // namespace tcpconform::harness

@@ -286,6 +286,11 @@ Result<model::CallResult> LwipSut::call(const model::SocketCall& c) {
   return *result;
 }
 
+std::optional<Duration> LwipSut::time_to_next_timer() const {
+  if (!virtual_time()) return std::nullopt;
+  return std::chrono::milliseconds{250};
+}
+
 Result<void> LwipSut::advance(Duration d) {
   lwip::Writer w;
   w.i64(d.count());

@@ -93,6 +93,9 @@ class Lane {
 
   harness::SystemUnderTest& sut_;
   harness::ModelSut* model_ = nullptr;
+  // The stack's time is virtual (the model, or an in-process stack): gaps are advanced, never
+  // slept through.
+  bool virtual_time_ = false;
   const Program& program_;
   LaneOptions options_;
   harness::Addresses addresses_;

@@ -1,6 +1,7 @@
 // The reference model behind the SystemUnderTest interface, with virtual time and rule coverage.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +35,8 @@ class ModelSut final : public SystemUnderTest {
   [[nodiscard]] model::Endpoint& endpoint() { return endpoint_; }
   [[nodiscard]] const model::Endpoint& endpoint() const { return endpoint_; }
   // Time until the model's earliest armed timer, if any.
-  [[nodiscard]] std::optional<Duration> time_to_next_timer() const;
+  [[nodiscard]] bool virtual_time() const override { return true; }
+  [[nodiscard]] std::optional<Duration> time_to_next_timer() const override;
   // Rules fired and state changes since the last reset(), and those of the last event alone.
   [[nodiscard]] const model::RuleSet& rules_fired() const { return rules_; }
   [[nodiscard]] const model::RuleSet& last_event_rules() const { return last_.rules; }
@@ -53,5 +55,12 @@ class ModelSut final : public SystemUnderTest {
   std::vector<model::StateChange> changes_;
   std::vector<std::string> ignored_;
 };
+
+// A model to stand in for the kernel as the stack of a self-check. run_scenario() configures the
+// model lane with the kernel harness's namespace settings (default_linux_settings(): short
+// FIN-WAIT-2 timeout, few SYN retries, …) but only resets the stack, and reset() returns a
+// ModelSut to the profile it was built with; so this one is built with those settings applied,
+// and every reset keeps them (a plain ModelSut would diverge from the model at the first timer).
+[[nodiscard]] std::unique_ptr<ModelSut> kernel_stand_in(const model::Profile& profile);
 
 }  // namespace tcpconform::harness

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <tl/expected.hpp>
 #include <vector>
@@ -75,6 +76,13 @@ class SystemUnderTest {
   [[nodiscard]] virtual Result<void> configure(const Settings& settings) = 0;
   // Forgets every socket and connection, ready for the next program.
   [[nodiscard]] virtual Result<void> reset() = 0;
+  // True when advance() moves the stack's own clock without waiting (an in-process stack with
+  // virtual time): the engine then plays every gap of a script through advance() instead of
+  // sleeping, and polls for timer-driven segments with time_to_next_timer().
+  [[nodiscard]] virtual bool virtual_time() const { return false; }
+  // With virtual time: how far to advance() before the stack's next timer may fire (nothing
+  // when no timer is pending).
+  [[nodiscard]] virtual std::optional<Duration> time_to_next_timer() const { return std::nullopt; }
   // The port a program written with `script_port` is played on. A stack that keeps connections
   // of earlier programs after reset() (the kernel's TIME-WAIT and orphans) hands out a fresh
   // port each time, so that programs never share a tuple; others keep the script's port.

@@ -52,6 +52,13 @@ class LwipSut final : public SystemUnderTest {
   // ignored_settings(), since lwIP's timers and limits are compile-time constants.
   [[nodiscard]] Result<void> configure(const Settings& settings) override;
   [[nodiscard]] Result<void> reset() override;
+  // With Clock::kVirtual the engine advances lwIP's clock through every gap instead of waiting.
+  [[nodiscard]] bool virtual_time() const override {
+    return options_.clock == LwipSutOptions::Clock::kVirtual;
+  }
+  // lwIP runs all of its TCP timers from tcp_tmr() every TCP_TMR_INTERVAL (250 ms); the next
+  // one is never further away than that.
+  [[nodiscard]] std::optional<Duration> time_to_next_timer() const override;
 
   [[nodiscard]] const std::vector<std::string>& ignored_settings() const { return ignored_; }
   // lwIP's version as the host reports it ("2.1.3").
