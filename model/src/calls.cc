@@ -81,6 +81,7 @@ CallResult Endpoint::call_bind(const SocketCall& c) {
     return CallResult::fail(EADDRINUSE);
   }
   s.bound = true;
+  s.port_auto = false;
   s.local = local;
   return CallResult::ok();
 }
@@ -90,10 +91,13 @@ CallResult Endpoint::call_listen(const SocketCall& c) {
   if (si < 0) return CallResult::fail(EBADF);
   Socket& s = sockets_[static_cast<std::size_t>(si)];
   if (s.tcb >= 0 || s.connect_called) return CallResult::fail(EINVAL);
-  if (!s.bound) {
+  // R1: an unbound socket, or one whose connection released its automatic port (R6/R115),
+  // listens on a new ephemeral port (Linux inet_csk_listen_start → get_port(sk, 0)).
+  if (!s.bound || (s.port_auto && !s.listening)) {
     s.local.address = wire::IpAddress{s.family, {}};
     s.local.port = ephemeral_port();
     s.bound = true;
+    s.port_auto = true;
   }
   // Linux net/socket.c: a backlog above somaxconn (or negative) is capped (R164a).
   int backlog = c.backlog;
@@ -127,9 +131,12 @@ int Endpoint::start_connect(int si, const wire::Endpoint& remote) {
         }
       }
     }
-    if (!s.bound) {
+    // R2: a port picked automatically was released when the previous connection closed
+    // (Linux tcp_set_state(TCP_CLOSE) → inet_put_port), so a new connect() picks a new one.
+    if (!s.bound || s.port_auto) {
       s.local.port = ephemeral_port();
       s.bound = true;
+      s.port_auto = true;
     }
   }
   Socket& s = sockets_[static_cast<std::size_t>(si)];
@@ -342,7 +349,11 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
     t.copied_seq = t.copied_seq + SeqLen{n};
     // R111: the read that drains the text and has room left also consumes the FIN behind it
     // (Linux tcp_recvmsg reaches found_fin_ok in the same call): Recv-Q drops to 0 at once.
-    if (t.fin_received && n == avail && c.length > n) t.copied_seq = t.rcv_nxt;
+    // When the FIN came while text was unread it shares that text's skb (fin_on_text), and a
+    // read ending exactly at the end of the text consumes it as well.
+    if (t.fin_received && n == avail && (c.length > n || t.fin_on_text)) {
+      t.copied_seq = t.rcv_nxt;
+    }
     // Linux tcp_cleanup_rbuf: announce a window that at least doubled.
     if (n > 0 && !t.fin_received && 2 * before <= t.rcv_wnd_init) {
       update_rcv_wnd(t);
@@ -395,6 +406,7 @@ bool Endpoint::send_fin(int index) {
     case State::kSynSent: return false;
   }
   t.fin_queued = true;
+  t.fin_deferred = false;
   t.write_seq = t.write_seq + SeqLen{1};
   set_state(index, to);
   output(index);
@@ -428,13 +440,24 @@ CallResult Endpoint::call_shutdown(const SocketCall& c) {
     delete_tcb(index);
     return CallResult::ok();
   }
+  // R102: Linux inet_shutdown() turns a socket still SS_CONNECTING (a non-blocking connect()
+  // never called again) SS_CONNECTED once the connection is synchronized: a later connect()
+  // fails with EISCONN even after the connection has gone (TIME-WAIT).
+  if (s.connect_called && t.state != State::kSynReceived) s.connect_reported = true;
   if (rd) {
     s.rd_shutdown = true;
     t.rd_shutdown = true;
   }
   if (wr) {
     s.wr_shutdown = true;
-    send_fin(index);
+    if (t.state == State::kSynReceived && profile_.shutdown_defers_fin_in_syn_received) {
+      // R10/R116: Linux tcp_shutdown() acts only in ESTABLISHED, SYN-SENT and CLOSE-WAIT; the
+      // FIN leaves when the handshake completes (tcp_rcv_state_process, case TCP_SYN_RECV).
+      fire(Rule::R116);
+      t.fin_deferred = true;
+    } else {
+      send_fin(index);
+    }
   }
   return CallResult::ok();
 }
@@ -450,9 +473,11 @@ void Endpoint::close_listener(int si) {
   for (std::size_t i = 0; i < tcbs_.size(); ++i) {
     Tcb& t = tcbs_[i];
     if (t.state == State::kSynReceived && t.listener == si && t.socket < 0) {
-      if (t.request_socket && profile_.request_outlives_listener) {
-        t.listener = -1;  // R160: dropped lazily (request_segment, fire_timers)
-      } else {
+      // R160: a request is dropped lazily (request_segment, fire_timers: request_orphaned)
+      // unless its socket listens again first: after shutdown(SHUT_RD) the socket survives and
+      // listen() makes it LISTEN again; its requests still point at it (req->rsk_listener) and
+      // carry on (explore syn-received-fin-state, syn-received-rst-state).
+      if (!(t.request_socket && profile_.request_outlives_listener)) {
         delete_tcb(static_cast<int>(i));
       }
     }
@@ -505,6 +530,9 @@ void Endpoint::close_socket(int si) {
   }
   Tcb& t = tcbs_[static_cast<std::size_t>(index)];
   t.rd_shutdown = true;
+  // Linux tcp_close() frees sk_receive_queue; copied_seq (and so Recv-Q) stays (R51 end check).
+  t.rcvq_purged = true;
+  t.rcvq_start = t.rcv_nxt;
   std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
   if (t.fin_received && unread > 0) --unread;
   const auto abort_with_rst = [&] {

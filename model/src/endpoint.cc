@@ -308,6 +308,7 @@ void Endpoint::free_socket(int index) {
   s.unread_after_detach = 0;
   // R128: a TIME-WAIT connection whose descriptor is now closed belongs to no one.
   for (Tcb& t : tcbs_) {
+    if (t.request_socket && t.listener == index) t.listener = -1;  // R160: listener gone for good
     if (t.tw_socket == index) {
       t.tw_socket = -1;
       t.orphan = true;

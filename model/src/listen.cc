@@ -120,13 +120,21 @@ void Endpoint::listen_segment(int listener, const wire::Segment& seg, std::optio
   arm_rtx(t);
 }
 
+// R160/R114: the request's listener no longer listens (closed, or shut down and not listening
+// again): Linux tcp_v4_rcv / reqsk_timer_handler test sk_listener->sk_state != TCP_LISTEN.
+bool Endpoint::request_orphaned(const Tcb& t) const {
+  if (t.listener < 0) return true;
+  const Socket& l = sockets_[static_cast<std::size_t>(t.listener)];
+  return !l.live || !l.listening;
+}
+
 // Linux tcp_check_req(): a segment for a request socket (R160–R163, R164a).
 void Endpoint::request_segment(int index, const wire::Segment& seg) {
   Tcb& t = tcbs_[static_cast<std::size_t>(index)];
   const bool rst = seg.flags.has(Flag::kRst);
   const bool syn = seg.flags.has(Flag::kSyn);
   const bool ack = seg.flags.has(Flag::kAck);
-  if (t.listener < 0) {
+  if (request_orphaned(t)) {
     // R160/R114: the listener was closed; the request is dropped now and the segment looked
     // up again (Linux tcp_v4_rcv: sk_state != TCP_LISTEN → inet_csk_reqsk_queue_drop_and_put).
     fire(Rule::R114);
@@ -146,8 +154,10 @@ void Endpoint::request_segment(int index, const wire::Segment& seg) {
     if (!oow_rate_limited(t, seg)) emit_syn(t, true);
     return;
   }
-  // A bad ACK is handed to the listener, which answers with RST (R161, R36).
-  if (ack && !paws && seg.ack != t.iss + SeqLen{1}) {
+  // A bad ACK is handed to the listener, which answers with RST (R161, R36) — except on a RST
+  // exactly at RCV.NXT, which drops the request whatever its ACK (R162; measured on Linux 6.18).
+  const bool exact_rst = rst && seg.seq == t.rcv_nxt;
+  if (ack && !paws && seg.ack != t.iss + SeqLen{1} && !exact_rst) {
     fire(Rule::R161);
     fire(Rule::R141);
     if (!rst) {
@@ -206,6 +216,24 @@ void Endpoint::request_segment(int index, const wire::Segment& seg) {
   }
   fire(Rule::R160);
   t.request_socket = false;
+  if (syn) {
+    // The SYN bit at IRS was trimmed by tcp_check_req, which has already created the child and
+    // queued it for accept() (inet_csk_complete_hashdance), its SYN acknowledged
+    // (tcp_create_openreq_child: snd_una = ISS + 1). The child then sees the SYN bit in
+    // tcp_validate_incoming and answers with a challenge ACK (R67), staying SYN-RECEIVED.
+    establish_passive(index);
+    Tcb& c = tcbs_[static_cast<std::size_t>(index)];
+    c.snd_una = seg.ack;
+    c.snd_wl1 = seg.seq;
+    c.snd_wl2 = seg.ack;
+    c.rtx_deadline = kNever;
+    c.retransmits = 0;
+    c.rtt_timing = false;
+    fire(Rule::R67);
+    fire(Rule::R132);
+    send_challenge_ack(c, seg);
+    return;
+  }
   synchronized_segment(index, seg);
 }
 
@@ -213,7 +241,7 @@ void Endpoint::request_segment(int index, const wire::Segment& seg) {
 // listener's accept queue.
 void Endpoint::establish_passive(int index) {
   Tcb& t = tcbs_[static_cast<std::size_t>(index)];
-  if (t.listener < 0) return;
+  if (t.listener < 0 || t.socket >= 0) return;  // no listener, or already queued (R160)
   Socket& l = sockets_[static_cast<std::size_t>(t.listener)];
   if (!l.live || !l.listening) return;
   const int process = l.process;

@@ -11,7 +11,7 @@ namespace opt = wire::option;
 
 std::uint16_t Endpoint::window_field(const Tcb& t) const {
   std::uint32_t w = t.rcv_wnd;
-  if (t.wscale_ok && t.rcv_wscale > 0) {
+  if (t.rcv_wscale > 0) {
     // Linux __tcp_select_window rounds the scaled window up to the scale's granularity.
     const std::uint32_t unit = 1U << t.rcv_wscale;
     w = (w + unit - 1) / unit;
@@ -51,7 +51,7 @@ void Endpoint::update_rcv_wnd(Tcb& t) {
   std::uint32_t wanted = std::min(free_space, t.rcv_wnd_init);
   SeqNum edge = t.rcv_adv;
   bool edge_valid = t.rcv_adv_valid;
-  if (profile_.linux_window_selection && !(t.wscale_ok && t.rcv_wscale > 0)) {
+  if (profile_.linux_window_selection && t.rcv_wscale == 0) {
     wanted = linux_window(t);
     // Our SYN or SYN,ACK offered the first edge (Linux rcv_wup = IRS+1, rcv_wnd).
     if (!edge_valid) {
@@ -68,7 +68,11 @@ void Endpoint::update_rcv_wnd(Tcb& t) {
 // Every segment advertises the current window; its right edge is remembered (R82).
 wire::Segment& Endpoint::emit(Tcb& t, Flags flags, SeqNum seq, std::uint32_t payload) {
   update_rcv_wnd(t);
-  t.rcv_adv = t.rcv_nxt + SeqLen{t.rcv_wnd};
+  // R82: the right edge is what the window field announces; a scaled field rounds the window up
+  // to the scale's unit and Linux takes that as rcv_wnd (tcp_select_window).
+  const std::uint32_t announced =
+      t.rcv_wscale > 0 ? static_cast<std::uint32_t>(window_field(t)) << t.rcv_wscale : t.rcv_wnd;
+  t.rcv_adv = t.rcv_nxt + SeqLen{std::max(announced, t.rcv_wnd)};
   t.rcv_adv_valid = true;
   wire::Segment& s = out_->segments.push();
   s.src = t.tuple.local.address;
@@ -320,8 +324,10 @@ void Endpoint::output(int index, bool loss_probe) {
       if (len == 0) break;
       if ((t.snd_nxt - t.snd_una).value >= cwnd_bytes) break;
       // Nagle, Minshall's variant (Linux tcp_nagle_check): hold a small segment while an
-      // earlier small segment is unacknowledged.
-      if (len < mss && !nodelay && wire::lt(t.snd_una, t.snd_sml) &&
+      // earlier small segment is unacknowledged — unless it carries the FIN (tcp_nagle_test:
+      // a skb with FIN always passes; tcp_send_fin puts the FIN on the unsent tail).
+      const bool carries_fin = t.snd_nxt + SeqLen{len} == data_end && t.fin_queued && !t.fin_sent;
+      if (len < mss && !nodelay && !carries_fin && wire::lt(t.snd_una, t.snd_sml) &&
           wire::le(t.snd_sml, t.snd_nxt)) {
         break;
       }

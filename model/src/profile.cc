@@ -21,6 +21,10 @@ Profile linux_profile() {
   p.synsent_checks_tsecr = true;                     // R166
   p.drop_ackless_before_seq_check = true;            // R70 order
   p.linux_sequence_check = true;                     // tcp_sequence()
+  p.drop_beyond_window_when_queue_busy = true;       // R51 tcp_sequence() (6.17+)
+  p.linux_window_update = true;                      // R74 tcp_may_update_window()
+  p.shutdown_defers_fin_in_syn_received = true;      // R10/R116 tcp_shutdown()
+  p.sim_open_keeps_rcv_wscale = true;                // R7/R45 tcp_rcv_synsent_state_process
   p.drop_segments_without_ts = false;                // R178
   p.ts_recent_needs_valid_ack = true;                // R152 tcp_replace_ts_recent
   p.paws_window = 1;                                 // R151 TCP_PAWS_WINDOW

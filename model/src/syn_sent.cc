@@ -111,6 +111,12 @@ void Endpoint::syn_sent_segment(int index, const wire::Segment& seg) {
   fire(Rule::R7);
   if (!seg.payload.empty()) fire(Rule::R47);
   set_state(index, State::kSynReceived);
+  // Linux tcp_rcv_synsent_state_process clears rcv_wscale only on the SYN,ACK path: after
+  // crossing SYNs our windows stay scaled by the shift our SYN offered even when the peer's SYN
+  // had no window scale option (R7, R45; RFC 7323 §2.2 requires both to offer it).
+  if (profile_.sim_open_keeps_rcv_wscale && ws_offered && choices_.window_scaling) {
+    t.rcv_wscale = choices_.wscale;
+  }
   t.rcv_wnd = t.rcv_wnd_init;
   t.retransmits = 0;
   t.rtx_deadline = kNever;

@@ -21,11 +21,20 @@ bool rfc_acceptable(SeqNum seq, std::uint32_t len, SeqNum rcv_nxt, std::uint32_t
          wire::in_window(seq + SeqLen{len - 1}, rcv_nxt, SeqLen{wnd});
 }
 
-// Linux tcp_sequence(): not entirely before RCV.NXT (rcv_wup) and not beyond the right edge.
-bool linux_acceptable(SeqNum seq, std::uint32_t len, SeqNum rcv_nxt, std::uint32_t wnd) {
+// Linux tcp_sequence(): not entirely before RCV.NXT (rcv_wup) and not beyond the right edge;
+// since 6.17 a segment whose end passes the right edge also needs an empty receive queue.
+// A FIN may pass the right edge by its own octet ("Some stacks are known to handle FIN
+// incorrectly", the follow-up in tcp_sequence: end_seq - th->fin within the window passes).
+bool linux_acceptable(SeqNum seq, std::uint32_t len, bool fin, SeqNum rcv_nxt, std::uint32_t wnd,
+                      bool end_must_fit) {
   const SeqNum end = seq + SeqLen{len};
   if (wire::lt(end, rcv_nxt)) return false;
-  return !wire::gt(seq, rcv_nxt + SeqLen{wnd});
+  const SeqNum right = rcv_nxt + SeqLen{wnd};
+  if (end_must_fit && wire::gt(end, right) && !wire::gt(end - SeqLen{fin ? 1U : 0U}, right)) {
+    return true;
+  }
+  if (wire::gt(seq, right)) return false;
+  return !(end_must_fit && wire::gt(end, right));
 }
 
 }  // namespace
@@ -35,6 +44,30 @@ bool Endpoint::rst_after_fin_exception(const Tcb& t, const wire::Segment& seg) c
   return profile_.rst_accepts_rcv_nxt_minus_one_after_fin && t.fin_received &&
          seg.seq + SeqLen{1} == t.rcv_nxt &&
          (t.state == State::kCloseWait || t.state == State::kLastAck || t.state == State::kClosing);
+}
+
+// R168/R130: Linux tcp_rcv_state_process step 7 resets a connection whose receive side is shut
+// down when the segment (as received, before any trimming) has text or a FIN and its end less
+// the FIN passes RCV.NXT.
+bool Endpoint::abort_on_data(const Tcb& t, const wire::Segment& seg) const {
+  if (!profile_.reset_on_data_after_rcv_shutdown) return false;
+  const SeqNum end = seg.seq + seg.seg_len();
+  const bool fin = seg.flags.has(Flag::kFin);
+  if (end == seg.seq || !wire::gt(end - SeqLen{fin ? 1U : 0U}, t.rcv_nxt)) return false;
+  switch (t.state) {
+    case State::kCloseWait:
+    case State::kClosing:
+    case State::kLastAck: return wire::lt(seg.seq, t.rcv_nxt);  // RCV_SHUTDOWN set by the FIN
+    case State::kFinWait1:
+    case State::kFinWait2: return t.rd_shutdown;
+    case State::kClosed:
+    case State::kListen:
+    case State::kSynSent:
+    case State::kSynReceived:
+    case State::kEstablished:
+    case State::kTimeWait: return false;
+  }
+  return false;
 }
 
 void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
@@ -90,8 +123,14 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
                             : wire::le(t.rcv_nxt, t.rcv_adv) ? (t.rcv_adv - t.rcv_nxt).value
                                                              : 0U;
   const std::uint32_t seg_len = len + (syn ? 1U : 0U) + (fin ? 1U : 0U);
-  bool ok = profile_.linux_sequence_check ? linux_acceptable(seq, seg_len, t.rcv_nxt, wnd)
-                                          : rfc_acceptable(seq, seg_len, t.rcv_nxt, wnd);
+  // R51: Linux ≥ 6.17 takes a segment ending past the window only into an empty receive
+  // queue (SKB_DROP_REASON_TCP_INVALID_END_SEQUENCE); unread text or FIN make it busy.
+  const SeqNum queue_start =
+      t.rcvq_purged && wire::lt(t.copied_seq, t.rcvq_start) ? t.rcvq_start : t.copied_seq;
+  const bool queue_busy = profile_.drop_beyond_window_when_queue_busy && t.rcv_nxt != queue_start;
+  bool ok = profile_.linux_sequence_check
+                ? linux_acceptable(seq, seg_len, fin, t.rcv_nxt, wnd, queue_busy)
+                : rfc_acceptable(seq, seg_len, t.rcv_nxt, wnd);
   bool zero_window_drop = false;
   if (!ok && wnd == 0 && seq == t.rcv_nxt && !syn) {
     // R52: a zero window still takes the segment's ACK, URG and RST; its text is dropped.
@@ -240,6 +279,7 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
     return;
   }
   bool openreq_child = false;
+  bool established_now = false;
   if (t.state == State::kSynReceived) {
     const bool above_una = wire::lt(t.snd_una, seg.ack) ||
                            (profile_.syn_received_accepts_ack_of_iss && seg.ack == t.snd_una);
@@ -247,6 +287,7 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
       fire(Rule::R72);
       fire(Rule::R9);
       set_state(index, State::kEstablished);
+      established_now = true;
       t.snd_wnd = static_cast<std::uint32_t>(seg.window) << t.snd_wscale;
       t.max_snd_wnd = std::max(t.max_snd_wnd, t.snd_wnd);
       if (t.passive && profile_.request_sockets) {
@@ -271,6 +312,12 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
   if (stop) return;
   Tcb& u = tcbs_[static_cast<std::size_t>(index)];
   if (openreq_child) u.bytes_acked = acked_before;
+  if (established_now && u.fin_deferred && !u.fin_queued) {
+    // R10/R116: the FIN of a shutdown(SHUT_WR) made in SYN-RECEIVED leaves now (Linux
+    // tcp_rcv_state_process, case TCP_SYN_RECV: SEND_SHUTDOWN → tcp_shutdown).
+    fire(Rule::R116);
+    send_fin(index);
+  }
 
   // Step 6: URG (R80, R81).
   if (seg.flags.has(Flag::kUrg)) {
@@ -293,6 +340,17 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
   }
 
   // Steps 7 and 8: text and FIN.
+  if (abort_on_data(u, seg)) {
+    // R168/R130: text after the receive side was shut down → RST (RFC 1122 §4.2.2.13; Linux
+    // tcp_rcv_state_process step 7, tcp_reset, LINUX_MIB_TCPABORTONDATA).
+    fire(Rule::R168);
+    fire(Rule::R130);
+    emit_rst_for(seg);
+    reset_connection(index, profile_.close_wait_reset_epipe && u.state == State::kCloseWait
+                                ? EPIPE
+                                : ECONNRESET);
+    return;
+  }
   if (zero_window_drop) {
     emit_ack(u);
   } else {
@@ -334,6 +392,7 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
   }
   fire(Rule::R73);
   const bool fin_was_acked = t.fin_sent && t.snd_una == t.write_seq;
+  const SeqNum prior_una = t.snd_una;
   if (wire::lt(t.snd_una, ack)) {
     const std::uint32_t acked = (ack - t.snd_una).value;
     const SeqNum old_una = t.snd_una;
@@ -365,7 +424,14 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
     }
   }
   // R74: window update.
-  if (wire::lt(t.snd_wl1, seg.seq) || (t.snd_wl1 == seg.seq && wire::le(t.snd_wl2, ack))) {
+  const std::uint32_t nwin = static_cast<std::uint32_t>(seg.window) << t.snd_wscale;
+  const bool may_update =
+      profile_.linux_window_update
+          ? (!wire::lt(ack, prior_una) &&  // tcp_ack: an old ACK skips the update (old_ack)
+             (wire::lt(prior_una, ack) || wire::lt(t.snd_wl1, seg.seq) ||
+              (t.snd_wl1 == seg.seq && (nwin > t.snd_wnd || nwin == 0))))
+          : (wire::lt(t.snd_wl1, seg.seq) || (t.snd_wl1 == seg.seq && wire::le(t.snd_wl2, ack)));
+  if (may_update) {
     fire(Rule::R74);
     t.snd_wnd = static_cast<std::uint32_t>(seg.window) << t.snd_wscale;
     t.max_snd_wnd = std::max(t.max_snd_wnd, t.snd_wnd);
@@ -390,9 +456,11 @@ void Endpoint::process_ack(int index, const wire::Segment& seg, bool& stop) {
           // TCP_FIN_WAIT1, then tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)).
           const int linger2 = t.linger2;
           fire(Rule::R169);
+          // "Receive out of order FIN after close()": any segment whose end less its FIN passes
+          // RCV.NXT, a bare FIN beyond RCV.NXT included (end_seq != seq covers the FIN).
           const SeqNum end = seg.seq + seg.seg_len();
           const bool new_data =
-              !seg.payload.empty() &&
+              end != seg.seq &&
               wire::gt(end - SeqLen{seg.flags.has(Flag::kFin) ? 1U : 0U}, t.rcv_nxt);
           if (linger2 < 0 || new_data) {
             fire(Rule::R168);
@@ -453,16 +521,6 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
     case State::kFinWait1:
     case State::kFinWait2: {
       const SeqNum end = seq + SeqLen{len};
-      const bool new_text = len > 0 && wire::gt(end, t.rcv_nxt);
-      if (new_text && t.rd_shutdown && profile_.reset_on_data_after_rcv_shutdown &&
-          (t.state == State::kFinWait1 || t.state == State::kFinWait2)) {
-        // R168/R130: data after the receive side was shut down → RST (RFC 1122 §4.2.2.13).
-        fire(Rule::R168);
-        fire(Rule::R130);
-        emit_rst_for(seg);
-        reset_connection(index, ECONNRESET);
-        return;
-      }
       const bool held_fin = fin && len == 0 && seq != t.rcv_nxt;
       if (held_fin) {
         // R55/R83: a bare FIN beyond a hole draws a duplicate ACK and, when out-of-order
@@ -519,6 +577,7 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
       if (fin && seq + SeqLen{len} == t.rcv_nxt) {
         fire(Rule::R86);
         t.ooo_fin = false;
+        t.fin_on_text = t.rcv_nxt != t.copied_seq;  // unread text: the FIN joins its skb
         t.rcv_nxt = t.rcv_nxt + SeqLen{1};
         t.fin_received = true;
         need_ack = true;
@@ -552,7 +611,19 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
     }
     case State::kCloseWait:
     case State::kClosing:
-    case State::kLastAck:
+    case State::kLastAck: {
+      const SeqNum seg_end = seg.seq + seg.seg_len();
+      if (profile_.reset_on_data_after_rcv_shutdown && wire::lt(seg.seq, t.rcv_nxt) &&
+          wire::gt(seg_end, t.rcv_nxt) && len == 0) {
+        // Linux: a segment ending with a FIN just after RCV.NXT (its text reaches RCV.NXT, so
+        // abort_on_data let it through) is queued by tcp_data_queue ("Partial packet"):
+        // RCV.NXT moves to its end and it is acknowledged; the state stays (tcp_fin, R90).
+        fire(Rule::R54);
+        fire(Rule::R90);
+        t.rcv_nxt = seg_end;
+        need_ack = true;
+        break;
+      }
       if (len > 0) fire(Rule::R84);
       if (fin) fire(Rule::R90);
       // R53/R90: a retransmission of text or of the FIN already received is acknowledged again
@@ -564,6 +635,7 @@ void Endpoint::accept_data_and_fin(int index, const wire::Segment& seg, SeqNum s
         need_ack = true;
       }
       break;
+    }
     case State::kClosed:
     case State::kListen:
     case State::kSynSent:

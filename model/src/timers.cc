@@ -21,7 +21,7 @@ void Endpoint::fire_timers(int index) {
   }
   if (t.rtx_deadline > now_) return;
   t.rtx_deadline = kNever;
-  if (t.request_socket && t.listener < 0) {
+  if (t.request_socket && request_orphaned(t)) {
     // R160/R114: the listener is gone; the request's timer drops it silently (Linux
     // reqsk_timer_handler: sk_listener not in TCP_LISTEN → drop).
     fire(Rule::R114);

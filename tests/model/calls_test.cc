@@ -312,5 +312,45 @@ TEST(Calls, R26_AbortLeavesClosedNotTimeWait) {
   }
 }
 
+// A port picked by connect() is released when the connection closes (Linux tcp_set_state →
+// inet_put_port): after shutdown() in SYN-SENT (tcp_disconnect) a new connect() or listen()
+// picks a new ephemeral port (explore syn-sent-syn-state, closed-listen-listener-state).
+TEST(Calls, R6_R115_DisconnectReleasesTheAutomaticPort) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.connect(fd);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  const std::uint16_t first = h.out.segments[0].sport;
+  EXPECT_EQ(h.shutdown(fd, ShutdownHow::kWrite).value, 0);
+  EXPECT_EQ(h.connect(fd).error, EINPROGRESS);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_NE(h.out.segments[0].sport, first);
+}
+
+TEST(Calls, R2_ExplicitlyBoundPortIsKeptAcrossReconnects) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  h.seg(RA, 0, h.ours(1));
+  EXPECT_EQ(h.connect(fd).error, ECONNREFUSED);
+  EXPECT_EQ(h.connect(fd).error, EINPROGRESS);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(h.out.segments[0].sport, kLocalPort);
+}
+
+// Linux inet_shutdown(): shutdown() on an established socket whose non-blocking connect() was
+// never completed by a second call makes it SS_CONNECTED; after TIME-WAIT connect() is EISCONN,
+// not ECONNABORTED (explore time-wait-connect-state, seed 1).
+TEST(Calls, R102_ShutdownMarksNonBlockingConnectCompleted) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.shutdown(fd, ShutdownHow::kWrite);
+  h.seg(A, h.theirs(1), h.ours(2));
+  h.seg(FA, h.theirs(1), h.ours(2));
+  EXPECT_EQ(h.state(), State::kTimeWait);
+  EXPECT_EQ(h.connect(fd).error, EISCONN);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

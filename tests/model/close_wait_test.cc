@@ -139,15 +139,59 @@ TEST(CloseWait, R111_ReadThatDrainsTextConsumesFin) {
   EXPECT_EQ(h.recv(fd, 1000).value, 0);
 }
 
-TEST(CloseWait, R111_ExactReadLeavesFinUnread) {
+// A FIN that arrives after the text was read sits alone: reading exactly the text leaves it.
+TEST(CloseWait, R111_FinAfterTheTextWasReadStaysUntilTheNextRead) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.seg(PA, h.theirs(1), h.ours(1), 30);
+  EXPECT_EQ(h.recv(fd, 30).value, 30);
+  h.seg(FA, h.theirs(31), h.ours(1));
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 1U);
+  EXPECT_EQ(h.recv(fd, 30).value, 0);
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 0U);
+}
+
+// Linux step 7: text overlapping the peer's FIN and passing it resets (tcp_reset → EPIPE in
+// CLOSE-WAIT) and draws a RST (explore close-wait-data-state, close-wait-fin-state).
+TEST(CloseWait, R168_R130_LinuxTextOverlappingTheFinResets) {
+  Harness h{linux_profile()};
+  const int fd = h.close_wait();
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{R, h.ours(1)}}));
+  EXPECT_TRUE(h.fired(Rule::R168));
+  EXPECT_EQ(h.state(), State::kClosed);
+  EXPECT_EQ(h.getsockopt(fd, SockOpt::kSoError).value, EPIPE);
+}
+
+TEST(CloseWait, R84_RfcTextOverlappingTheFinIsIgnored) {
+  Harness h;
+  h.close_wait();
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_EQ(h.state(), State::kCloseWait);
+}
+
+// A segment whose text ends at RCV.NXT and whose FIN comes one octet later is queued by
+// tcp_data_queue: RCV.NXT passes it and Recv-Q counts 2 (explore close-wait-fin-recv-q).
+TEST(CloseWait, R90_LinuxFinMovedOneOctetOnIsQueued) {
+  Harness h{linux_profile()};
+  h.close_wait();
+  h.seg(FA, h.theirs(1), h.ours(1), 1);
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(3)}}));
+  EXPECT_EQ(h.state(), State::kCloseWait);
+  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 2U);
+}
+
+// The FIN came while text was unread: it rides on that text's skb and a read ending exactly at
+// the end of the text consumes it (tcp_recvmsg found_fin_ok; measured on Linux 6.18, explore
+// close-wait-recv-recv-q).
+TEST(CloseWait, R111_ExactReadConsumesFinQueuedWithText) {
   Harness h{linux_profile()};
   const int fd = h.active_established();
   h.seg(PA, h.theirs(1), h.ours(1), 30);
   h.seg(FA, h.theirs(31), h.ours(1));
   EXPECT_EQ(h.recv(fd, 30).value, 30);
-  EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 1U);
-  EXPECT_EQ(h.recv(fd, 30).value, 0);
   EXPECT_EQ(h.observed(State::kCloseWait)->recv_q, 0U);
+  EXPECT_EQ(h.recv(fd, 30).value, 0);
 }
 
 }  // namespace

@@ -72,5 +72,44 @@ TEST(Closing, R74_R119_WindowUpdateReleasesQueuedDataAndFin) {
   EXPECT_EQ(h.state(), State::kTimeWait);
 }
 
+// Linux ≥ 6.17 tcp_sequence(): with the peer's FIN unread (receive queue busy) a segment ending
+// past the right edge is dropped with a duplicate ACK, its ACK unused (explore closing-data-state).
+TEST(Closing, R51_LinuxSegmentPastTheWindowDroppedWhileFinUnread) {
+  Harness h{linux_profile()};
+  h.closing();
+  const std::uint32_t right = h.tcb()->rcv_adv.value;
+  h.seg(A, right, h.ours(2), 1);
+  EXPECT_TRUE(h.sent({{A, h.ours(2), h.theirs(2)}}));
+  EXPECT_EQ(h.state(), State::kClosing);
+}
+
+TEST(Closing, R51_R54_RfcSegmentAtTheRightEdgeTakesItsAck) {
+  Harness h;
+  h.closing();
+  const std::uint32_t right = h.tcb()->rcv_adv.value;
+  h.seg(A, right - 1, h.ours(2), 2);
+  EXPECT_EQ(h.state(), State::kTimeWait);
+}
+
+// Text overlapping the FIN in CLOSING resets too (tcp_reset; explore closing-fin-state).
+TEST(Closing, R168_R130_LinuxTextOverlappingTheFinResets) {
+  Harness h{linux_profile()};
+  h.closing();
+  h.seg(PA, h.theirs(1), h.ours(1), 100);
+  EXPECT_TRUE(h.sent({{R, h.ours(1)}}));
+  EXPECT_EQ(h.state(), State::kClosed);
+}
+
+// tcp_sequence() lets a FIN pass the right edge by its own octet ("Some stacks are known to
+// handle FIN incorrectly"): its ACK is used even with the queue busy (explore closing-fin-state,
+// seed 1 after the end-of-segment check).
+TEST(Closing, R51_LinuxFinMayPassTheRightEdgeByItsOwnOctet) {
+  Harness h{linux_profile()};
+  h.closing();
+  const std::uint32_t right = h.tcb()->rcv_adv.value;
+  h.seg(FA, right, h.ours(2));
+  EXPECT_EQ(h.state(), State::kTimeWait);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

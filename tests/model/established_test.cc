@@ -347,5 +347,39 @@ TEST(Established, R106_RfcBurstHasNoPshBeforeTheEndOfTheWrite) {
   for (const wire::Segment& s : h.out.segments) EXPECT_FALSE(s.flags.has(Flag::kPsh));
 }
 
+// Linux tcp_may_update_window(): a duplicate (same SEG.SEQ, no new ACK) cannot shrink the
+// window; RFC 9293 takes it (explore established-fin-state).
+TEST(Established, R74_LinuxDuplicateSegmentCannotShrinkTheWindow) {
+  Harness h{linux_profile()};
+  h.active_established();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 1000);
+  EXPECT_EQ(h.tcb()->snd_wnd, 1000U);
+  h.seg(A, h.theirs(1), h.ours(1), 0, 500);
+  EXPECT_EQ(h.tcb()->snd_wnd, 1000U);
+  h.seg(A, h.theirs(1), h.ours(1), 0, 0);
+  EXPECT_EQ(h.tcb()->snd_wnd, 0U);
+}
+
+TEST(Established, R74_RfcDuplicateSegmentUpdatesTheWindow) {
+  Harness h;
+  h.active_established();
+  h.seg(A, h.theirs(1), h.ours(1), 0, 1000);
+  h.seg(A, h.theirs(1), h.ours(1), 0, 500);
+  EXPECT_EQ(h.tcb()->snd_wnd, 500U);
+}
+
+// Nagle does not hold the small segment that carries the FIN (Linux tcp_nagle_test; explore
+// fin-wait-1-ack-state, seed 1 final run).
+TEST(Established, R106_R13_NagleLetsTheSegmentCarryingTheFinGo) {
+  Harness h{linux_profile()};
+  const int fd = h.active_established();
+  h.send(fd, 10);
+  h.send(fd, 10);
+  EXPECT_TRUE(h.sent_nothing());
+  h.shutdown(fd, ShutdownHow::kWrite);
+  EXPECT_TRUE(h.sent({{PA | F, h.ours(11), h.theirs(1), 10}}));
+  EXPECT_EQ(h.state(), State::kFinWait1);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

@@ -156,5 +156,17 @@ TEST(FinWait, R24_AbortInFinWait1SendsRst) {
   EXPECT_EQ(h.state(), State::kClosed);
 }
 
+// "Receive out of order FIN after close()": the orphan whose FIN this segment acknowledges
+// dies on a bare FIN beyond RCV.NXT too (Linux tcp_rcv_state_process, case TCP_FIN_WAIT1;
+// explore fin-wait-1-fin-state).
+TEST(FinWait, R168_LinuxOrphanOutOfOrderFinAckingOurFinDrawsRst) {
+  Harness h{linux_profile()};
+  h.fin_wait_1(true);
+  h.seg(FA, h.theirs(1000), h.ours(2));
+  EXPECT_TRUE(h.sent({{R, h.ours(2)}}));
+  EXPECT_TRUE(h.fired(Rule::R168));
+  EXPECT_EQ(h.state(), State::kClosed);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

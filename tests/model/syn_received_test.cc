@@ -289,5 +289,93 @@ TEST(SynReceived, R72_R141_RfcAckOfIssDrawsRst) {
   EXPECT_EQ(h.state(), State::kSynReceived);
 }
 
+// A RST exactly at RCV.NXT drops the request whatever its ACK: the bad ACK is not handed to the
+// listener first (measured on Linux 6.18, explore syn-received-rst-state).
+TEST(SynReceived, R162_LinuxExactRstWithBadAckDropsRequest) {
+  Harness h{linux_profile()};
+  h.listening();
+  h.syn();
+  h.seg(RA, h.theirs(1), h.ours(0));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R162));
+  EXPECT_EQ(h.state(), State::kClosed);
+}
+
+// Linux tcp_shutdown() ignores SYN-RECEIVED; the FIN leaves when the ACK of our SYN arrives
+// (tcp_rcv_state_process, case TCP_SYN_RECV; explore syn-received-shutdown-state).
+TEST(SynReceived, R10_R116_LinuxShutdownDefersFinUntilEstablished) {
+  Harness h{linux_profile()};
+  const int fd = simultaneous(h);
+  EXPECT_EQ(h.shutdown(fd, ShutdownHow::kWrite).value, 0);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kSynReceived);
+  h.seg(A, h.theirs(1), h.ours(1));
+  EXPECT_TRUE(h.sent({{FA, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kFinWait1);
+}
+
+TEST(SynReceived, R10_R116_RfcShutdownSendsFinAtOnce) {
+  Harness h;
+  const int fd = simultaneous(h);
+  h.shutdown(fd, ShutdownHow::kWrite);
+  EXPECT_TRUE(h.sent({{FA, h.ours(1), h.theirs(1)}}));
+  EXPECT_EQ(h.state(), State::kFinWait1);
+}
+
+// tcp_check_req trims a SYN at IRS and creates the child (queued for accept()); the child then
+// challenges the SYN bit and stays SYN-RECEIVED (explore syn-received-syn-ack-listener-recv-q).
+TEST(SynReceived, R160_R67_LinuxSynAtIrsWithGoodAckQueuesChildAndDrawsChallenge) {
+  Harness h{linux_profile()};
+  const int lfd = h.listening();
+  h.syn();
+  h.seg(SA | F, kPeerIss, h.ours(1));
+  EXPECT_TRUE(h.sent({{A, h.ours(1), h.theirs(1)}}));
+  EXPECT_TRUE(h.fired(Rule::R67));
+  EXPECT_EQ(h.state(), State::kSynReceived);
+  bool listener_has_child = false;
+  for (const auto& o : h.ep.observe()) {
+    if (o.state == State::kListen) listener_has_child = o.recv_q == 1;
+  }
+  EXPECT_TRUE(listener_has_child);
+  h.seg(A, h.theirs(1), h.ours(1));
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_GE(h.accept(lfd).value, 3);
+}
+
+// After crossing SYNs Linux keeps the window scale our SYN offered although the peer's SYN had
+// none (tcp_rcv_synsent_state_process): the window field is scaled (explore
+// established-data-send-q, seed 1).
+TEST(SynReceived, R7_R45_LinuxSimultaneousOpenKeepsOurWindowScale) {
+  Harness h{linux_profile()};
+  simultaneous(h);
+  h.seg(A, h.theirs(1), h.ours(1));
+  h.seg(PA, h.theirs(1), h.ours(1), 1);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_EQ(h.out.segments[0].window, (64240U - 1U + 127U) / 128U);
+}
+
+TEST(SynReceived, R7_R45_RfcSimultaneousOpenWithoutPeerWindowScaleIsUnscaled) {
+  Harness h;
+  simultaneous(h);
+  h.seg(A, h.theirs(1), h.ours(1));
+  h.seg(PA, h.theirs(1), h.ours(1), 1);
+  ASSERT_EQ(h.out.segments.size(), 1U);
+  EXPECT_GT(h.out.segments[0].window, 1000U);
+}
+
+// shutdown(SHUT_RD) stops a listener but keeps its socket; listen() again before the request is
+// touched makes it LISTEN again and the request carries on (Linux req->rsk_listener is the
+// same sock, in TCP_LISTEN again; explore syn-received-rst-state, syn-received-fin-state seed 2).
+TEST(SynReceived, R160_R114_LinuxRequestSurvivesListenerShutdownAndRelisten) {
+  Harness h{linux_profile()};
+  const int lfd = h.listening();
+  h.syn();
+  h.shutdown(lfd, ShutdownHow::kRead);
+  EXPECT_EQ(h.listen(lfd).value, 0);
+  h.seg(A, h.theirs(1), h.ours(1));
+  EXPECT_EQ(h.state(), State::kEstablished);
+  EXPECT_GE(h.accept(lfd).value, 3);
+}
+
 }  // namespace
 }  // namespace tcpconform::model::testing

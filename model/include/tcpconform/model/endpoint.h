@@ -147,6 +147,9 @@ class Endpoint {
     int process = 0;
     wire::IpVersion family = wire::IpVersion::kV4;
     bool bound = false;
+    // The port was picked by connect() or listen(), not by bind(): Linux releases it when the
+    // connection closes (tcp_set_state(TCP_CLOSE) → inet_put_port without SOCK_BINDPORT_LOCK).
+    bool port_auto = false;
     bool listening = false;
     bool connect_called = false;    // sock->state SS_CONNECTING (Linux __inet_stream_connect)
     bool connect_reported = false;  // SS_CONNECTED
@@ -232,6 +235,8 @@ class Endpoint {
   bool paws_reject(const Tcb& t, const wire::Segment& seg);
   bool disordered_ack(const Tcb& t, const wire::Segment& seg, std::int32_t older) const;
   bool rst_after_fin_exception(const Tcb& t, const wire::Segment& seg) const;
+  bool abort_on_data(const Tcb& t, const wire::Segment& seg) const;
+  bool request_orphaned(const Tcb& t) const;
   void establish_passive(int index);
   void accept_data_and_fin(int index, const wire::Segment& seg, SeqNum seq, std::uint32_t len,
                            bool fin);

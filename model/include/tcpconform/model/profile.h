@@ -44,6 +44,11 @@ struct Profile {
   // R51 variant: Linux tcp_sequence() accepts SEG.SEQ up to and including RCV.NXT+RCV.WND and
   // any segment whose end reaches RCV.NXT (data already received then draws an ACK in step 7).
   bool linux_sequence_check = false;
+  // R51 (Linux ≥ 6.17 tcp_sequence, SKB_DROP_REASON_TCP_INVALID_END_SEQUENCE): a segment whose
+  // end passes the right edge of the window is unacceptable (dropped, duplicate ACK) unless
+  // the receive queue is empty — unread text or an unread FIN make it non-empty; close()
+  // empties it (tcp_close). With the queue empty it is accepted as before.
+  bool drop_beyond_window_when_queue_busy = false;
   // R151: PAWS tolerance in TS ticks: a TSval up to this much older than TS.Recent passes
   // (RFC 7323: 0; Linux tcp_paws_check with TCP_PAWS_WINDOW = 1).
   std::uint32_t paws_window = 0;
@@ -81,9 +86,32 @@ struct Profile {
   // R73/R172: an ACK above SND.NXT draws a bare ACK (RFC 9293; Linux 6.18 measured). When false
   // the segment is dropped silently (older Linux, SKB_DROP_REASON_TCP_ACK_UNSENT_DATA).
   bool ack_above_snd_nxt_acks = true;
-  // R168/R130: data reaching a FIN-WAIT-1/2 socket whose receive side is shut down is answered
-  // with RST and the connection dies (Linux tcp_rcv_state_process, LINUX_MIB_TCPABORTONDATA).
+  // R168/R130 (and R84 in Linux): Linux tcp_rcv_state_process step 7 (LINUX_MIB_TCPABORTONDATA,
+  // SKB_DROP_REASON_TCP_ABORT_ON_DATA): once the receive side is shut down (RCV_SHUTDOWN: by
+  // close()/shutdown(SHUT_RD), or by the peer's FIN in tcp_fin), a segment whose end, less its
+  // FIN, passes RCV.NXT — tested on the segment as received, out of order or past the window
+  // edge included, a bare FIN beyond RCV.NXT too — is answered with RST and the connection dies
+  // (tcp_reset: EPIPE in CLOSE-WAIT). FIN-WAIT-1/2 test every segment; CLOSE-WAIT, CLOSING and
+  // LAST-ACK only one starting before RCV.NXT (covering the FIN; later ones are ignored, R84).
+  // A segment there that ends with a FIN right after RCV.NXT goes on to tcp_data_queue, which
+  // queues it and moves RCV.NXT past its end (the peer's FIN moved one octet on).
+  // The orphaned FIN-WAIT-1 whose FIN this segment acknowledges makes the same test in step 5
+  // (case TCP_FIN_WAIT1: "Receive out of order FIN after close()", tcp_done).
   bool reset_on_data_after_rcv_shutdown = false;
+  // R74: Linux tcp_may_update_window(): the window is taken when SEG.ACK > SND.UNA, or SEG.SEQ >
+  // SND.WL1, or SEG.SEQ = SND.WL1 and the window grows or is zero; a duplicate segment cannot
+  // shrink it. RFC 9293: SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
+  bool linux_window_update = false;
+  // R10/R116: shutdown(SHUT_WR) in SYN-RECEIVED (simultaneous open) queues nothing; the FIN
+  // leaves once the connection is ESTABLISHED (Linux tcp_shutdown acts only in ESTABLISHED,
+  // SYN-SENT, CLOSE-WAIT; tcp_rcv_state_process case TCP_SYN_RECV calls it on SEND_SHUTDOWN).
+  // RFC 9293 §3.10.4 sends the FIN at once when nothing is queued.
+  bool shutdown_defers_fin_in_syn_received = false;
+  // R7/R45: after crossing SYNs the windows we announce stay scaled by the shift our SYN offered,
+  // even when the peer's SYN had no window scale option (Linux tcp_rcv_synsent_state_process
+  // resets rcv_wscale only when a SYN,ACK lacks it; RFC 7323 §2.2 enables scaling only when both
+  // SYNs carry the option).
+  bool sim_open_keeps_rcv_wscale = false;
   // R55: out-of-order segments inside the window are kept and delivered when the gap fills.
   bool queue_out_of_order = false;
   // R82 (window management, unscaled windows): the window offered is the last one offered

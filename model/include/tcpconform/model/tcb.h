@@ -64,10 +64,21 @@ struct Tcb {
   bool ooo_fin = false;  // ... valid (Linux tcp_data_queue_ofo keeps FIN skbs too)
 
   // Control bits the application or the peer have set.
-  bool fin_queued = false;      // the application closed its send side; FIN at write_seq - 1
-  bool fin_sent = false;        // the FIN has been transmitted at least once
-  bool fin_alone = false;       // ... in a segment of its own (its data had gone out before)
-  bool fin_received = false;    // the peer's FIN has been accepted (rcv_nxt covers it)
+  bool fin_queued = false;    // the application closed its send side; FIN at write_seq - 1
+  bool fin_sent = false;      // the FIN has been transmitted at least once
+  bool fin_alone = false;     // ... in a segment of its own (its data had gone out before)
+  bool fin_received = false;  // the peer's FIN has been accepted (rcv_nxt covers it)
+  // R111: the FIN arrived while text was unread, so Linux keeps it on the skb holding the last
+  // unread byte (tcp_queue_rcv → tcp_try_coalesce ORs the flags): a read ending exactly at the
+  // end of the text reaches found_fin_ok in tcp_recvmsg and consumes the FIN too.
+  bool fin_on_text = false;
+  // R51 (Linux tcp_sequence): close() purged the receive queue (tcp_close frees
+  // sk_receive_queue without moving copied_seq); it then holds only what arrived after
+  // rcvq_start.
+  bool rcvq_purged = false;
+  SeqNum rcvq_start;
+  // R10/R116 (Linux): shutdown(SHUT_WR) in SYN-RECEIVED; the FIN leaves once ESTABLISHED.
+  bool fin_deferred = false;
   bool rd_shutdown = false;     // the application can no longer read (shutdown RD or close)
   bool orphan = false;          // closed by the application, still alive in the stack
   bool passive = false;         // opened by a listener (SYN-RECEIVED entered from LISTEN)
