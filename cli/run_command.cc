@@ -72,7 +72,7 @@ std::string display_name(const fs::path& file, const std::vector<std::string>& r
 // One worker: its own model and, unless --sut model, its own stack (for the kernel, its own
 // namespace).
 struct Worker {
-  std::unique_ptr<harness::SystemUnderTest> kernel;
+  std::unique_ptr<harness::SystemUnderTest> stack;
   std::unique_ptr<harness::ModelSut> model;
   // With --profile rfc9293: a linux-profile model that explains failures as known deviations.
   std::unique_ptr<harness::ModelSut> explainer;
@@ -87,7 +87,7 @@ tl::expected<Worker, harness::Error> make_worker(const RunConfig& config) {
   if (drives_real_stack(config.stack)) {
     auto stack = make_stack(config.stack);
     if (!stack) return tl::make_unexpected(stack.error());
-    w.kernel = std::move(*stack);
+    w.stack = std::move(*stack);
   }
   return w;
 }
@@ -100,19 +100,19 @@ engine::ScenarioResult run_one(Worker& w, const engine::Program& program, wire::
   // The kernel keeps TIME-WAIT and orphans of earlier programs: every run gets ports of its own.
   const engine::RunOptions script_ports;
   auto take_fresh_ports = [&] {
-    if (w.kernel) {
-      options.stack_port = w.kernel->program_port(script_ports.stack_port);
-      options.peer_port = w.kernel->program_port(script_ports.peer_port);
+    if (w.stack) {
+      options.stack_port = w.stack->program_port(script_ports.stack_port);
+      options.peer_port = w.stack->program_port(script_ports.peer_port);
     }
   };
   take_fresh_ports();
-  engine::ScenarioResult result = engine::run_scenario(program, *w.model, w.kernel.get(), options);
+  engine::ScenarioResult result = engine::run_scenario(program, *w.model, w.stack.get(), options);
   if (result.verdict != engine::Verdict::kFail || !w.explainer) return result;
   // A failure that the linux profile does not have is a documented Linux deviation from the
   // RFC profile: it is reported as known, naming the rules only the linux profile applied.
   take_fresh_ports();
   const engine::ScenarioResult linux_run =
-      engine::run_scenario(program, *w.explainer, w.kernel.get(), options);
+      engine::run_scenario(program, *w.explainer, w.stack.get(), options);
   if (linux_run.verdict != engine::Verdict::kPass) return result;
   result.verdict = engine::Verdict::kKnownDeviation;
   linux_run.rules.for_each([&](model::Rule r) {

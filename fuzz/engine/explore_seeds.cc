@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../seed_files.h"
 #include "case_codec.h"
 #include "case_mutator.h"
 #include "differential.h"
@@ -26,23 +27,6 @@ using namespace tcpconform;
 using namespace tcpconform::explore_steps;
 
 constexpr int kRoutes = 3;  // prefix variants per target state
-
-// "SYN-RECEIVED(simultaneous-open)" → "syn-received-simultaneous-open": a file name.
-std::string slug(std::string_view text) {
-  std::string s;
-  for (const char c : text) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (c >= 'A' && c <= 'Z') {
-      s += static_cast<char>(c - 'A' + 'a');
-    } else if (alnum) {
-      s += c;
-    } else if (!s.empty() && s.back() != '-') {
-      s += '-';
-    }
-  }
-  while (!s.empty() && s.back() == '-') s.pop_back();
-  return s;
-}
 
 int write_seeds(const std::string& dir, const std::string& check) {
   harness::ModelSut model(model::linux_profile());
@@ -86,15 +70,10 @@ int write_seeds(const std::string& dir, const std::string& check) {
         }
       }
       const auto bytes = encode(c);
-      const std::string path = dir + "/" + slug(engine::explore::to_string(c.target)) + "-" +
+      const std::string path = dir + "/" +
+                               tcpconform::fuzz::slug(engine::explore::to_string(c.target)) + "-" +
                                std::to_string(v) + ".case";
-      std::ofstream out(path, std::ios::binary);
-      out.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT: byte I/O
-                static_cast<std::streamsize>(bytes.size()));
-      if (!out) {
-        std::fprintf(stderr, "cannot write %s\n", path.c_str());
-        return 1;
-      }
+      if (!tcpconform::fuzz::write_seed(path, bytes)) return 1;
       ++written;
     }
   }

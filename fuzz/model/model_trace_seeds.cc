@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../seed_files.h"
 #include "trace_codec.h"
 #include "trace_scenarios.h"
 
@@ -65,22 +66,6 @@ void add_tail(Target t, std::vector<Event>& ev) {
   }
 }
 
-// "FIN-WAIT-2(orphan)" → "fin-wait-2-orphan": file-name friendly.
-std::string slug(std::string_view text) {
-  std::string s;
-  for (const char c : text) {
-    if (c >= 'A' && c <= 'Z') {
-      s += static_cast<char>(c - 'A' + 'a');
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      s += c;
-    } else if (!s.empty() && s.back() != '-') {
-      s += '-';
-    }
-  }
-  while (!s.empty() && s.back() == '-') s.pop_back();
-  return s;
-}
-
 int write_seeds(const std::string& dir) {
   int n = 0;
   for (std::uint8_t o = 0; o < kOpeningCount; ++o) {
@@ -94,15 +79,9 @@ int write_seeds(const std::string& dir) {
       trace.events = prefix(opening, target, ts);
       add_tail(target, trace.events);
       const auto bytes = encode(trace);
-      const std::string path =
-          dir + "/" + slug(to_string(opening)) + "-" + slug(to_string(target)) + ".trace";
-      std::ofstream out(path, std::ios::binary);
-      out.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT: byte I/O
-                static_cast<std::streamsize>(bytes.size()));
-      if (!out) {
-        std::fprintf(stderr, "cannot write %s\n", path.c_str());
-        return 1;
-      }
+      const std::string path = dir + "/" + tcpconform::fuzz::slug(to_string(opening)) + "-" +
+                               tcpconform::fuzz::slug(to_string(target)) + ".trace";
+      if (!tcpconform::fuzz::write_seed(path, bytes)) return 1;
       ++n;
     }
   }

@@ -3,36 +3,22 @@
 // privilege is missing and exits 77 — never a crash, a hang or a misleading failure.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
+#include "command_outcome.h"
+
 namespace {
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
+using tcpconform::testing::Outcome;
 
 Outcome run_as_nobody(const std::string& args) {
-  const std::string command = "setpriv --reuid=65534 --regid=65534 --clear-groups " +
-                              std::string(TCPCONFORM_BINARY) + " " + args + " 2>&1";
-  Outcome o;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
-    o.output += buffer.data();
-  }
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
+  return tcpconform::testing::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " +
+                                          std::string(TCPCONFORM_BINARY) + " " + args);
 }
 
 class Unprivileged : public ::testing::Test {

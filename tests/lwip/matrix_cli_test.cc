@@ -1,37 +1,23 @@
 // `tcpconform matrix` and `--sut lwip` as a user runs them: the three output formats, and IPv6 on
 // lwIP refused as a usage error.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "../cli/command_outcome.h"
+
 namespace {
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using tcpconform::testing::Outcome;
 
 Outcome run(const std::string& args) {
-  const std::string command = std::string(TCPCONFORM_BINARY) + " " + args + " 2>&1";
-  Outcome o;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return o;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
-    o.output += buffer.data();
-  }
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
+  return tcpconform::testing::run_command(std::string(TCPCONFORM_BINARY) + " " + args);
 }
 
 std::string slurp(const fs::path& p) {
