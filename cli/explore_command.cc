@@ -24,11 +24,14 @@
 #include <thread>
 
 #include "exit_codes.h"
+#include "profile_option.h"
 #include "stacks.h"
 #include "tcpconform/engine/explore/generator.h"
+#include "tcpconform/engine/explore/judge_on.h"
 #include "tcpconform/engine/explore/minimise.h"
 #include "tcpconform/engine/explore/rng.h"
 #include "tcpconform/engine/explore/trial.h"
+#include "tcpconform/model/deviations.h"
 #include "tcpconform/model/profile.h"
 #include "tcpconform/scenario/parse.h"
 #include "tcpconform/scenario/print.h"
@@ -70,7 +73,16 @@ struct Finding {
   bool replays = false;      // every replay of the written file diverged the same way
   int replayed = 0;          // how many of kReplays did
   std::string explained_by;  // --profile rfc9293: rules of the linux profile that explain it
-  bool previous = false;     // read from an earlier summary (--resume)
+  std::string profile;       // the profile spec it replays with (a hybrid when judged on)
+  std::vector<std::string> linux_rules;  // judged on: what Linux applied there (catalog ids)
+  bool previous = false;                 // read from an earlier summary (--resume)
+};
+
+// A divergence to record: the program's first, or one found by judging on (judge_on.h).
+struct Candidate {
+  ex::Signature signature;
+  std::string profile;             // the spec of the profile that diverged
+  std::vector<model::Rule> rules;  // judged on: the explaining fields' rules applied there
 };
 
 struct Shared {
@@ -91,12 +103,11 @@ struct Shared {
   std::atomic<std::uint64_t> lane_failures{0};
   std::atomic<std::uint64_t> errors{0};
   std::atomic<std::uint64_t> new_findings{0};
+  std::atomic<std::uint64_t> judged{0};      // programs judged on past a first divergence
+  std::atomic<std::uint64_t> judge_runs{0};  // their model-against-model runs
+  std::atomic<std::int64_t> judge_us{0};     // and the time they took
   std::atomic<unsigned> running{0};
 };
-
-model::Profile profile_named(const std::string& name) {
-  return name == "rfc9293" ? model::rfc9293_profile() : model::linux_profile();
-}
 
 tl::expected<void, std::string> write_text(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -104,6 +115,25 @@ tl::expected<void, std::string> write_text(const fs::path& path, const std::stri
   out.close();
   if (!out) return tl::make_unexpected(fmt::format("cannot write {}", path.string()));
   return {};
+}
+
+// "request_sockets+rfc1337" from a list of deviations.
+std::string joined_names(const std::vector<const model::Deviation*>& list) {
+  std::string out;
+  for (const model::Deviation* d : list)
+    out += fmt::format("{}{}", out.empty() ? "" : "+", d->name);
+  return out;
+}
+
+// "request_sockets (R160 R161 R162 R163) + rfc1337 (R121 R171)" from "request_sockets+rfc1337".
+std::string deviations_text(const std::string& names) {
+  std::vector<const model::Deviation*> list;
+  for (std::size_t at = 0; at < names.size();) {
+    const auto next = std::min(names.find('+', at), names.size());
+    if (const auto* d = model::find_deviation(names.substr(at, next - at))) list.push_back(d);
+    at = next + 1;
+  }
+  return model::describe(list);
 }
 
 std::string rules_text(const std::vector<std::string>& rules) {
@@ -118,15 +148,29 @@ std::string reproducer_text(const Finding& f, const ExploreConfig& config,
   text += fmt::format("// signature: {} (state before the step / event class / first field)\n",
                       f.signature.slug());
   text += fmt::format("// profile {}, sut {}, seed {} (target {}), minimised from {} to {} steps\n",
-                      config.profile, config.stack.sut, f.seed, f.target, f.steps_before,
-                      f.steps_after);
+                      f.profile, config.stack.sut, f.seed, f.target, f.steps_before, f.steps_after);
+  if (f.profile != config.profile) {
+    text += fmt::format(
+        "// judged on: the campaign's {} profile diverged earlier in the program, in ways the "
+        "linux profile explains; {} adopts those linux fields\n",
+        config.profile, f.profile);
+  }
   text += fmt::format("// model: {}; stack: {}\n", f.model_side, f.stack_side);
   text +=
       fmt::format("// rules the model applied at the divergent step: {}\n", rules_text(f.rules));
   if (!f.explained_by.empty()) {
-    text += fmt::format("// the linux profile explains it (rules {})\n", f.explained_by);
+    text += fmt::format("// the linux profile explains it: {}\n", f.explained_by);
+    if (!f.linux_rules.empty()) {
+      text += fmt::format("// rules the linux profile applies there instead: {}\n",
+                          rules_text(f.linux_rules));
+    }
+  } else if (!f.signature.deviations.empty()) {
+    text += fmt::format(
+        "// the linux profile model explains it with {}, but not on this stack: the stack "
+        "departs from the linux profile too\n",
+        f.signature.deviations);
   }
-  text += fmt::format("// replay: tcpconform replay --profile {} --sut {} {}\n", config.profile,
+  text += fmt::format("// replay: tcpconform replay --profile {} --sut {} {}\n", f.profile,
                       config.stack.sut, f.file);
   return text + scenario::print(program);
 }
@@ -219,11 +263,19 @@ std::string crash_slug(const std::string& summary) {
 // Minimises a fresh divergence, writes its reproducer and checks that the file replays to the
 // same signature. Nullopt when a re-run of the program does not diverge the same way (timing):
 // nothing is written then.
-std::optional<Finding> record(ex::Bench& bench, ex::Bench* explainer, const ex::Generated& g,
-                              const ex::Trial& trial, const ExploreConfig& config,
+// A divergence the linux profile model explains is first minimised against that model (`stand_in`,
+// microseconds a run) and kept when the result diverges the same way on the stack.
+std::optional<Finding> record(harness::SystemUnderTest& stack, harness::SystemUnderTest* stand_in,
+                              ex::Bench* explainer, const ex::Generated& g, const ex::Trial& trial,
+                              const Candidate& c, const ExploreConfig& config,
                               Clock::time_point stop_minimising) {
+  harness::ModelSut model(profile_of(c.profile));
+  ex::Bench bench{&model, &stack};
+  const ex::Signature target = c.signature.bare();
   Finding f;
-  f.signature = *trial.signature;
+  f.signature = c.signature;
+  f.profile = c.profile;
+  for (const model::Rule r : c.rules) f.linux_rules.emplace_back(model::to_string(r));
   f.seed = g.seed;
   f.target = std::string(ex::to_string(g.target));
   f.steps_before = g.program.steps.size();
@@ -233,7 +285,16 @@ std::optional<Finding> record(ex::Bench& bench, ex::Bench* explainer, const ex::
     if (Clock::now() > stop_minimising) return std::nullopt;
     return run(p);
   };
-  const ex::Minimised m = ex::minimise(g.program, g.prefix_steps, f.signature, bounded, 100);
+  std::optional<ex::Minimised> quick;
+  if (stand_in != nullptr && !c.signature.deviations.empty()) {
+    ex::Bench on_model{&model, stand_in};
+    quick = ex::minimise(g.program, g.prefix_steps, target, ex::oracle_for(on_model), 200);
+    if (!quick->reproduced || ex::run_trial(bench, quick->program).signature != target) {
+      quick.reset();
+    }
+  }
+  const ex::Minimised m =
+      quick ? *quick : ex::minimise(g.program, g.prefix_steps, target, bounded, 100);
   if (!m.reproduced) return std::nullopt;
   const engine::Program& best = m.program;
   f.steps_after = best.steps.size();
@@ -241,22 +302,29 @@ std::optional<Finding> record(ex::Bench& bench, ex::Bench* explainer, const ex::
   f.file = (fs::path(config.out) / (f.signature.slug() + ".pkt")).string();
   // Details from a run of the minimised program.
   ex::Trial final_trial = ex::run_trial(bench, best);
-  const ex::Trial& shown = final_trial.signature == f.signature ? final_trial : trial;
-  const engine::Divergence& d = *shown.result.divergence;
-  if (!d.diffs.empty()) {
-    f.model_side = fmt::format("{} {}", d.diffs.front().field, d.diffs.front().expected);
-    f.stack_side = d.diffs.front().actual;
+  // (Should that run not diverge as expected, the first candidate's details are the trial's.)
+  const ex::Trial& shown =
+      final_trial.signature != target && trial.signature == target ? trial : final_trial;
+  if (shown.result.divergence) {
+    const engine::Divergence& d = *shown.result.divergence;
+    if (!d.diffs.empty()) {
+      f.model_side = fmt::format("{} {}", d.diffs.front().field, d.diffs.front().expected);
+      f.stack_side = d.diffs.front().actual;
+    }
+    for (const model::Rule r : d.rules) f.rules.emplace_back(model::to_string(r));
   }
-  for (const model::Rule r : d.rules) f.rules.emplace_back(model::to_string(r));
   if (explainer != nullptr) {
     const ex::Trial linux_run = ex::run_trial(*explainer, best);
     if (!linux_run.signature && !linux_run.lane_failed && !linux_run.harness_error) {
-      std::string ids;
-      linux_run.result.rules.for_each([&](model::Rule r) {
-        if (!shown.result.rules.contains(r))
-          ids += fmt::format("{}{}", ids.empty() ? "" : " ", model::to_string(r));
-      });
-      f.explained_by = ids.empty() ? "(same rules)" : ids;
+      f.explained_by = deviations_text(c.signature.deviations);
+      if (f.explained_by.empty()) {
+        std::string ids;
+        linux_run.result.rules.for_each([&](model::Rule r) {
+          if (!shown.result.rules.contains(r))
+            ids += fmt::format("{}{}", ids.empty() ? "" : " ", model::to_string(r));
+        });
+        f.explained_by = ids.empty() ? "(same rules)" : "rules " + ids;
+      }
     }
   }
   const std::string text = reproducer_text(f, config, best);
@@ -269,7 +337,7 @@ std::optional<Finding> record(ex::Bench& bench, ex::Bench* explainer, const ex::
   if (parsed) {
     for (int k = 0; k < kReplays; ++k) {
       const ex::Trial replay = ex::run_trial(bench, *parsed);
-      f.replayed += replay.signature == f.signature ? 1 : 0;
+      f.replayed += replay.signature == target ? 1 : 0;
     }
   }
   f.replays = f.replayed == kReplays;
@@ -287,10 +355,17 @@ harness::Result<std::unique_ptr<harness::SystemUnderTest>> worker_stack(
 
 void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::time_point deadline,
           std::unique_ptr<harness::SystemUnderTest> owned_stack) {
-  harness::ModelSut model(profile_named(config.profile));
+  const model::Profile profile = profile_of(config.profile);
+  harness::ModelSut model(profile);
   std::unique_ptr<harness::ModelSut> explainer_model;
+  // Any other profile than linux is judged on past the divergences the linux profile explains,
+  // model against model with a linux-profile model standing in for the stack (judge_on.h).
+  const model::Profile linux = model::linux_profile();
+  std::unique_ptr<harness::ModelSut> linux_stand_in;
+  ex::DeviationHints hints;
   if (config.profile != "linux") {
-    explainer_model = std::make_unique<harness::ModelSut>(model::linux_profile());
+    explainer_model = std::make_unique<harness::ModelSut>(linux);
+    linux_stand_in = harness::kernel_stand_in(linux);
   }
   harness::SystemUnderTest* stack = owned_stack.get();
   {
@@ -376,7 +451,37 @@ void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::ti
       }
       continue;
     }
-    std::optional<std::string> fresh;
+    // The program's divergence and, judging on, those after it.
+    std::vector<Candidate> candidates;
+    if (!trial.lane_failed && trial.signature) {
+      candidates.push_back(Candidate{*trial.signature, config.profile, {}});
+      if (linux_stand_in) {
+        const auto judge_start = Clock::now();
+        const ex::Chain chain = ex::judge_on(g.program, profile, linux, *linux_stand_in, hints);
+        ++shared.judged;
+        shared.judge_runs += chain.runs;
+        shared.judge_us +=
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - judge_start)
+                .count();
+        // The chain is the stack's own only while the linux model behaves as the stack did:
+        // its first link must be the trial's divergence. Later links are confirmed on the
+        // stack by record().
+        if (!chain.links.empty() && chain.links[0].step == trial.result.divergence->step &&
+            chain.links[0].signature == *trial.signature) {
+          candidates[0].signature.deviations = joined_names(chain.links[0].explained_by);
+          candidates[0].rules = chain.links[0].rules;
+          for (std::size_t i = 1; i < chain.links.size(); ++i) {
+            const ex::Link& link = chain.links[i];
+            if (link.explained_by.empty()) continue;
+            ex::Signature sig = link.signature;
+            sig.deviations = joined_names(link.explained_by);
+            candidates.push_back(
+                Candidate{sig, model::hybrid_spec(config.profile, link.adopted), link.rules});
+          }
+        }
+      }
+    }
+    std::vector<const Candidate*> fresh;
     {
       const std::lock_guard lock(shared.mu);
       shared.cells |= trial.cells;
@@ -386,22 +491,26 @@ void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::ti
           shared.prefix_failures.push_back(fmt::format(
               "seed {} ({}): {}", g.seed, ex::to_string(g.target), trial.result.summary));
         }
-      } else if (trial.signature && shared.known.insert(trial.signature->slug()).second) {
-        fresh = trial.signature->slug();
+      }
+      for (const Candidate& c : candidates) {
+        if (shared.known.insert(c.signature.slug()).second) fresh.push_back(&c);
       }
     }
     if (trial.lane_failed) ++shared.lane_failures;
-    if (!fresh) continue;
-    std::optional<Finding> f =
-        record(bench, explainer ? &*explainer : nullptr, g, trial, config, grace);
-    const std::lock_guard lock(shared.mu);
-    if (!f) {
-      // Not reproducible: a later occurrence may try again, three times in all.
-      if (++shared.unconfirmed[*fresh] < 3) shared.known.erase(*fresh);
-      continue;
+    for (const Candidate* c : fresh) {
+      std::optional<Finding> f =
+          record(*stack, linux_stand_in.get(), explainer ? &*explainer : nullptr, g, trial, *c,
+                 config, grace);
+      const std::lock_guard lock(shared.mu);
+      if (!f) {
+        // Not reproducible: a later occurrence may try again, three times in all.
+        const std::string slug = c->signature.slug();
+        if (++shared.unconfirmed[slug] < 3) shared.known.erase(slug);
+        continue;
+      }
+      ++shared.new_findings;
+      shared.findings.push_back(std::move(*f));
     }
-    ++shared.new_findings;
-    shared.findings.push_back(std::move(*f));
   }
   --shared.running;
   if (inflight_fd >= 0) ::close(inflight_fd);
@@ -414,9 +523,12 @@ nlohmann::json finding_json(const Finding& f) {
       {"signature",
        {{"state", std::string(model::to_string(f.signature.state))},
         {"event", std::string(ex::to_string(f.signature.event))},
-        {"field", f.signature.field}}},
+        {"field", f.signature.field},
+        {"deviations", f.signature.deviations}}},
       {"slug", f.signature.slug()},
       {"file", f.file},
+      {"profile", f.profile},
+      {"linux_rules", f.linux_rules},
       {"seed", f.seed},
       {"target", f.target},
       {"steps_before", f.steps_before},
@@ -451,8 +563,14 @@ std::vector<Finding> read_previous(const fs::path& path) {
     const auto event = ex::event_class_from_string(str(s, "event"));
     if (!state || !event) continue;
     Finding f;
-    f.signature = ex::Signature{*state, *event, str(s, "field")};
+    f.signature = ex::Signature{*state, *event, str(s, "field"), str(s, "deviations")};
     f.file = str(d, "file");
+    f.profile = str(d, "profile");
+    if (d.contains("linux_rules") && d["linux_rules"].is_array()) {
+      for (const auto& r : d["linux_rules"]) {
+        if (r.is_string()) f.linux_rules.push_back(r.get<std::string>());
+      }
+    }
     f.target = str(d, "target");
     f.model_side = str(d, "model");
     f.stack_side = str(d, "stack");
@@ -544,6 +662,32 @@ int explore(const ExploreConfig& config) {
       }
     }
   }
+  // Judging on: which linux fields explain the findings (the deviations a campaign surfaced).
+  std::map<std::string, std::vector<std::string>> surfaced;  // field → finding slugs
+  for (const Finding& f : shared.findings) {
+    const std::string& names = f.signature.deviations;
+    for (std::size_t at = 0; at < names.size();) {
+      const auto next = std::min(names.find('+', at), names.size());
+      surfaced[names.substr(at, next - at)].push_back(f.signature.slug());
+      at = next + 1;
+    }
+  }
+  std::set<std::string> linux_rules;  // the catalog's [LINUX] ids among them
+  for (const Finding& f : shared.findings) {
+    if (f.explained_by.empty()) continue;
+    for (const std::string& id : f.linux_rules) {
+      const auto r = model::rule_from_string(id);
+      if (r && model::is_linux_rule(*r)) linux_rules.insert(id);
+    }
+  }
+  nlohmann::json deviations = nlohmann::json::object();
+  for (const auto& [name, slugs] : surfaced) {
+    nlohmann::json rule_ids = nlohmann::json::array();
+    if (const auto* d = model::find_deviation(name)) {
+      for (const model::Rule r : d->rules) rule_ids.push_back(std::string(model::to_string(r)));
+    }
+    deviations[name] = {{"rules", rule_ids}, {"divergences", slugs}};
+  }
   nlohmann::json rules = nlohmann::json::array();
   shared.rules.for_each([&](model::Rule r) { rules.push_back(std::string(model::to_string(r))); });
   nlohmann::json unconfirmed = nlohmann::json::object();
@@ -579,6 +723,12 @@ int explore(const ExploreConfig& config) {
       {"lane_failures", shared.lane_failures.load()},
       {"lane_failure_examples", shared.prefix_failures},
       {"harness_errors", shared.errors.load()},
+      {"judged_on",
+       {{"programs", shared.judged.load()},
+        {"model_runs", shared.judge_runs.load()},
+        {"seconds", static_cast<double>(shared.judge_us.load()) / 1e6}}},
+      {"linux_deviations", deviations},
+      {"linux_rules_surfaced", linux_rules},
       {"coverage",
        {{"cells_reached", shared.cells.size()},
         {"cells_total", ex::kCellCount},
@@ -613,6 +763,19 @@ int explore(const ExploreConfig& config) {
     fmt::print("stack crash: {} ({})\n", (fs::path(config.out) / (slug + ".pkt")).string(),
                message);
   }
+  if (!surfaced.empty()) {
+    std::string list;
+    for (const auto& [name, slugs] : surfaced) {
+      const auto* d = model::find_deviation(name);
+      const std::vector<const model::Deviation*> one = {d};
+      list += fmt::format("\n  {} [{}]", d != nullptr ? model::describe(one) : name, slugs.size());
+    }
+    fmt::print("linux deviations that explain divergences ({}):{}\n", surfaced.size(), list);
+    std::string ids;
+    for (const std::string& id : linux_rules) ids += " " + id;
+    fmt::print("catalog [LINUX] rules applied where they explain a divergence ({}):{}\n",
+               linux_rules.size(), ids.empty() ? " none" : ids);
+  }
   fmt::print("{} new distinct divergences; summary: {}\n", shared.new_findings.load(),
              summary_path.string());
   return shared.new_findings.load() > 0 || !shared.aborts.empty() || !shared.stack_crashes.empty()
@@ -629,9 +792,7 @@ void add_explore_command(CLI::App& app, int& exit_code) {
       "Generate programs that drive a connection into every state and perturb it; report each "
       "distinct model/stack divergence as a minimised reproducer");
   add_stack_options(cmd, config->stack, "model (a linux-profile model: the self-check)");
-  cmd->add_option("--profile", config->profile, "Model profile: linux or rfc9293")
-      ->check(CLI::IsMember({"linux", "rfc9293"}))
-      ->capture_default_str();
+  add_profile_option(cmd, config->profile);
   cmd->add_option("--time", config->seconds, "Campaign length in seconds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

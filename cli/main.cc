@@ -8,6 +8,7 @@
 #include "exit_codes.h"
 #include "explore_command.h"
 #include "matrix_command.h"
+#include "profile_option.h"
 #include "run_command.h"
 #include "self_check.h"
 
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   add_self_check_command(app, exit_code);
   add_explore_command(app, exit_code);
   add_matrix_command(app, exit_code);
+  add_profiles_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -16,6 +16,7 @@
 
 #include "exit_codes.h"
 #include "matrix_report.h"
+#include "profile_option.h"
 #include "stacks.h"
 #include "tcpconform/engine/explore/generator.h"
 #include "tcpconform/engine/explore/minimise.h"
@@ -43,10 +44,6 @@ struct MatrixConfig {
   std::string json;
   std::string markdown;
 };
-
-model::Profile profile_named(const std::string& name) {
-  return name == "rfc9293" ? model::rfc9293_profile() : model::linux_profile();
-}
 
 bool write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -126,11 +123,11 @@ engine::Program minimise_crash(ex::Bench& bench, engine::Program program, std::s
 
 void worker(unsigned index, Campaign& c, std::unique_ptr<harness::SystemUnderTest> stack) {
   const MatrixConfig& config = *c.config;
-  harness::ModelSut model(profile_named(config.profile));
+  harness::ModelSut model(profile_of(config.profile));
   harness::ModelSut linux_model(model::linux_profile());
   ex::Bench bench{&model, stack.get()};
   ex::Bench explainer{&linux_model, stack.get()};
-  harness::ModelSut tracer(profile_named(config.profile));
+  harness::ModelSut tracer(profile_of(config.profile));
   ex::Generator generator(ex::mix_seed(config.seed, index));
   while (Clock::now() < c.deadline &&
          (config.max_programs == 0 || c.programs.load() < config.max_programs)) {
@@ -304,9 +301,7 @@ void add_matrix_command(CLI::App& app, int& exit_code) {
                   "linux-profile model: the self-check)")
       ->check(CLI::IsMember({"linux", "lwip", "model"}))
       ->required();
-  cmd->add_option("--profile", config->profile, "Model profile: rfc9293 or linux")
-      ->check(CLI::IsMember({"linux", "rfc9293"}))
-      ->capture_default_str();
+  add_profile_option(cmd, config->profile);
   cmd->add_option("--time", config->seconds, "Campaign length per stack, in seconds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -15,6 +15,7 @@
 
 #include "exit_codes.h"
 #include "output_files.h"
+#include "profile_option.h"
 #include "scenario_files.h"
 #include "stacks.h"
 #include "tcpconform/engine/report.h"
@@ -50,10 +51,6 @@ struct Task {
   wire::IpVersion version = wire::IpVersion::kV4;
 };
 
-model::Profile profile_named(const std::string& name) {
-  return name == "rfc9293" ? model::rfc9293_profile() : model::linux_profile();
-}
-
 const char* family(wire::IpVersion v) {
   return v == wire::IpVersion::kV4 ? "ipv4" : "ipv6";
 }
@@ -80,7 +77,7 @@ struct Worker {
 
 tl::expected<Worker, harness::Error> make_worker(const RunConfig& config) {
   Worker w;
-  w.model = std::make_unique<harness::ModelSut>(profile_named(config.profile));
+  w.model = std::make_unique<harness::ModelSut>(profile_of(config.profile));
   if (config.profile != "linux") {
     w.explainer = std::make_unique<harness::ModelSut>(model::linux_profile());
   }
@@ -341,9 +338,7 @@ int run_all(const RunConfig& config) {
 
 void add_common_options(CLI::App* cmd, RunConfig& config) {
   add_stack_options(cmd, config.stack, "model (the model alone)");
-  cmd->add_option("--profile", config.profile, "Model profile: linux or rfc9293")
-      ->check(CLI::IsMember({"linux", "rfc9293"}))
-      ->capture_default_str();
+  add_profile_option(cmd, config.profile);
   auto* v4 = cmd->add_flag("--ipv4", config.ipv4, "Run in IPv4 (the default)");
   auto* v6 = cmd->add_flag("--ipv6", config.ipv6, "Run in IPv6");
   auto* both = cmd->add_flag("--both", config.both, "Run in IPv4 and IPv6");

@@ -113,7 +113,14 @@ Result<void> ModelSut::configure(const Settings& settings) {
       profile.synack_retries = static_cast<int>(*number);
     } else if (key == "net/ipv4/tcp_rfc1337") {
       if (!number) return bad();
-      profile.rfc1337 = *number != 0;
+      // A Linux switch of RFC behaviour (R121/R171): it configures a profile that follows
+      // Linux there. The RFC profile keeps RFC 1337 whatever the namespace pins, or a
+      // campaign with it could never see Linux's RST kill TIME-WAIT.
+      if (base_profile_.rfc1337 == model::linux_profile().rfc1337) {
+        profile.rfc1337 = *number != 0;
+      } else {
+        ignored_.push_back(key);
+      }
     } else if (key == "net/ipv4/tcp_abort_on_overflow") {
       if (!number) return bad();
       profile.abort_on_overflow = *number != 0;

@@ -221,9 +221,27 @@ TEST(ExploreTrace, RstPositionsAreClassifiedAgainstTheModelsWindow) {
 }
 
 TEST(ExploreSignature, SlugIsAFileName) {
-  const Signature s{model::State::kFinWait2, EventClass::kSynAck, "listener.state"};
+  const Signature s{model::State::kFinWait2, EventClass::kSynAck, "listener.state", ""};
   EXPECT_EQ(s.slug(), "fin-wait-2-syn-ack-listener-state");
   EXPECT_EQ(s.text(), "FIN-WAIT-2 / SYN-ACK / listener.state");
+}
+
+TEST(ExploreSignature, ExplainingDeviationsAreAPartOfTheSignature) {
+  const Signature s{model::State::kListen, EventClass::kSyn, "state",
+                    "request_sockets+linux_window_selection"};
+  EXPECT_EQ(s.slug(), "listen-syn-state--request-sockets-linux-window-selection");
+  EXPECT_EQ(s.text(), "LISTEN / SYN / state / linux: request_sockets+linux_window_selection");
+  EXPECT_NE(s, s.bare());
+  EXPECT_EQ(s.bare().slug(), "listen-syn-state");
+}
+
+TEST(ExploreSignature, LongSlugsStayFileNames) {
+  std::string many;
+  for (int i = 0; i < 12; ++i) many += "+drop_beyond_window_when_queue_busy";
+  const Signature s{model::State::kListen, EventClass::kSyn, "state", many};
+  EXPECT_LE(s.slug().size(), 160U);
+  const Signature t{model::State::kListen, EventClass::kSyn, "state", many + "+rfc1337"};
+  EXPECT_NE(s.slug(), t.slug());
 }
 
 }  // namespace

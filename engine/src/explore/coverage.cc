@@ -72,6 +72,7 @@ harness::Result<ModelTrace> model_trace(const Program& program, harness::ModelSu
   ModelTrace trace;
   trace.states.reserve(program.steps.size() + 1);
   trace.rst.resize(program.steps.size());
+  trace.rules.resize(program.steps.size());
   model::State last = model::State::kClosed;
   for (std::size_t i = 0; i < program.steps.size(); ++i) {
     if (!lane.failed()) {
@@ -85,6 +86,7 @@ harness::Result<ModelTrace> model_trace(const Program& program, harness::ModelSu
         trace.rst[i] = rst_position(*packet, model);
       }
       if (auto r = lane.execute(i); !r) return tl::make_unexpected(r.error());
+      trace.rules[i] = model.last_event_rules();
     }
     trace.states.push_back(last);
   }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cctype>
+#include <functional>
 #include <sstream>
 
 namespace tcpconform::engine::explore {
@@ -112,16 +113,29 @@ std::optional<EventClass> event_class(const Program& program, std::size_t i) {
 }
 
 std::string Signature::text() const {
-  return fmt::format("{} / {} / {}", model::to_string(state), to_string(event), field);
+  std::string out = fmt::format("{} / {} / {}", model::to_string(state), to_string(event), field);
+  if (!deviations.empty()) out += fmt::format(" / linux: {}", deviations);
+  return out;
 }
 
 std::string Signature::slug() const {
   std::string out;
-  for (const char c : fmt::format("{}-{}-{}", model::to_string(state), to_string(event), field)) {
+  std::string text = fmt::format("{}-{}-{}", model::to_string(state), to_string(event), field);
+  if (!deviations.empty()) text += "--" + deviations;
+  for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
     out += std::isalnum(u) != 0 ? static_cast<char>(std::tolower(u)) : '-';
   }
+  // A long list of deviations must still make a file name.
+  if (out.size() > 160)
+    out = fmt::format("{}-{:016x}", out.substr(0, 140), std::hash<std::string>{}(out));
   return out;
+}
+
+Signature Signature::bare() const {
+  Signature s = *this;
+  s.deviations.clear();
+  return s;
 }
 
 std::string first_field(const std::vector<FieldDiff>& diffs) {

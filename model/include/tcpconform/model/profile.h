@@ -2,7 +2,7 @@
 #pragma once
 
 #include <cstdint>
-#include <string_view>
+#include <string>
 
 #include "tcpconform/model/time.h"
 
@@ -11,7 +11,8 @@ namespace tcpconform::model {
 // Each field names the catalog rule it implements; Linux values name the kernel function or sysctl
 // they follow. The model's code tests these fields and never forks on the profile's name.
 struct Profile {
-  std::string_view name = "rfc9293";
+  // "rfc9293", "linux", or a spec naming adopted fields (deviations.h profile_from_spec()).
+  std::string name = "rfc9293";
 
   // --- Passive open -----------------------------------------------------------------------------
   // R160: a SYN to a listener creates a request socket (Linux tcp_conn_request / tcp_check_req);
@@ -229,6 +230,9 @@ struct Profile {
   // ---------------------------------------------------------------------------------- Recv-Q
   // counts a received, not yet read FIN as one byte (Linux: rcv_nxt - copied_seq).
   bool recv_q_counts_fin = false;
+
+  // Field by field (deviations.h must list every field but `name`; its test relies on this).
+  friend bool operator==(const Profile&, const Profile&) = default;
 };
 
 // RFC 9293 with RFC 5961, RFC 1337 and RFC 6191: the catalog's [MODEL] rules.

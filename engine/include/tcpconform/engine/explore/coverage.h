@@ -54,6 +54,7 @@ std::string_view to_string(RstPosition p);  // "exact", "in-window", "outside"
 struct ModelTrace {
   std::vector<model::State> states;
   std::vector<std::optional<RstPosition>> rst;  // one per step; nullopt unless an inbound RST
+  std::vector<model::RuleSet> rules;  // one per step: the rules its last model event applied
 };
 [[nodiscard]] harness::Result<ModelTrace> model_trace(const Program& program,
                                                       harness::ModelSut& model);

@@ -47,12 +47,17 @@ struct Signature {
   model::State state = model::State::kClosed;  // the model's, just before the divergent step
   EventClass event = EventClass::kAck;
   std::string field;  // "state", "recv_q", "send_q", "orphan"; "listener.state", …
+  // Campaigns that judge on (judge_on.h): the linux profile's fields that explain the
+  // divergence, '+'-joined ("request_sockets"); empty otherwise, or when nothing explains it.
+  std::string deviations;
 
   friend bool operator==(const Signature&, const Signature&) = default;
-  // "ESTABLISHED / RST / state".
+  // "ESTABLISHED / RST / state", then " / linux: request_sockets" when explained.
   [[nodiscard]] std::string text() const;
-  // "established-rst-state": a file name.
+  // "established-rst-state", then "--request-sockets" when explained: a file name.
   [[nodiscard]] std::string slug() const;
+  // The same divergence without its explanation (what a run of the program alone yields).
+  [[nodiscard]] Signature bare() const;
 };
 
 // The signature of `result`'s divergence, given the model's state before each step
