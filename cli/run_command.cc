@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "profile_option.h"
 #include "scenario_files.h"
 #include "stacks.h"
+#include "tcpconform/engine/explore/judge_on.h"
 #include "tcpconform/engine/report.h"
 #include "tcpconform/engine/runner.h"
 #include "tcpconform/harness/model_sut.h"
@@ -71,8 +73,11 @@ std::string display_name(const fs::path& file, const std::vector<std::string>& r
 struct Worker {
   std::unique_ptr<harness::SystemUnderTest> stack;
   std::unique_ptr<harness::ModelSut> model;
-  // With --profile rfc9293: a linux-profile model that explains failures as known deviations.
+  // With --profile rfc9293: a linux-profile model that explains failures as known deviations,
+  // and a second one standing in for the stack to name the rules that explain them.
   std::unique_ptr<harness::ModelSut> explainer;
+  std::unique_ptr<harness::ModelSut> stand_in;
+  engine::explore::DeviationHints hints;
 };
 
 tl::expected<Worker, harness::Error> make_worker(const RunConfig& config) {
@@ -80,6 +85,7 @@ tl::expected<Worker, harness::Error> make_worker(const RunConfig& config) {
   w.model = std::make_unique<harness::ModelSut>(profile_of(config.profile));
   if (config.profile != "linux") {
     w.explainer = std::make_unique<harness::ModelSut>(model::linux_profile());
+    w.stand_in = harness::kernel_stand_in(model::linux_profile());
   }
   if (drives_real_stack(config.stack)) {
     auto stack = make_stack(config.stack);
@@ -112,9 +118,27 @@ engine::ScenarioResult run_one(Worker& w, const engine::Program& program, wire::
       engine::run_scenario(program, *w.explainer, w.stack.get(), options);
   if (linux_run.verdict != engine::Verdict::kPass) return result;
   result.verdict = engine::Verdict::kKnownDeviation;
-  linux_run.rules.for_each([&](model::Rule r) {
-    if (!result.rules.contains(r)) result.explained_by.push_back(r);
-  });
+  // The rules: those the linux profile's explaining fields apply at each divergence, judging on
+  // past each (engine/explore/judge_on.h); else every rule only the linux run applied.
+  const engine::explore::Chain chain = engine::explore::judge_on(
+      program, profile_of(config.profile), model::linux_profile(), *w.stand_in, w.hints);
+  const bool explained =
+      !chain.links.empty() && std::all_of(chain.links.begin(), chain.links.end(),
+                                          [](const auto& l) { return !l.explained_by.empty(); });
+  if (explained) {
+    for (const auto& link : chain.links) {
+      for (const model::Rule r : link.rules) {
+        if (std::find(result.explained_by.begin(), result.explained_by.end(), r) ==
+            result.explained_by.end()) {
+          result.explained_by.push_back(r);
+        }
+      }
+    }
+  } else {
+    linux_run.rules.for_each([&](model::Rule r) {
+      if (!result.rules.contains(r)) result.explained_by.push_back(r);
+    });
+  }
   return result;
 }
 

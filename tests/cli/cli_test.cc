@@ -145,3 +145,46 @@ TEST_F(Cli, SelfCheckRoundTripsASyn) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, ProfilesListsEveryFieldWithBothValues) {
+  const Outcome o = run("profiles rfc9293+rfc1337");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("request_sockets"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("R121 R171"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("spec"), std::string::npos) << o.output;  // the spec's own column
+}
+
+TEST_F(Cli, UnknownProfileFieldIsAUsageErrorNamingIt) {
+  const std::string f = write("ok.pkt", kPassing);
+  const Outcome o = run("run --sut model --profile rfc9293+no_such_field " + f);
+  EXPECT_EQ(o.exit_code, 2) << o.output;
+  EXPECT_NE(o.output.find("'no_such_field'"), std::string::npos) << o.output;
+}
+
+TEST_F(Cli, HybridProfileRunsAScript) {
+  const std::string f = write("ok.pkt", kPassing);
+  const Outcome o = run("replay --sut model --profile rfc9293+request_sockets " + f);
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("model (rfc9293+request_sockets)"), std::string::npos) << o.output;
+}
+
+// The self-check with the RFC profile judges on: divergences name the linux fields that explain
+// them, later ones replay with a hybrid profile, and every reproducer replayed during the run.
+TEST_F(Cli, RfcExploreJudgesOnPastExplainedDivergences) {
+  const fs::path out = dir_ / "explore";
+  const Outcome o = run("explore --sut model --profile rfc9293 -j1 --seed 1 --programs 300 --out " +
+                        out.string());
+  EXPECT_EQ(o.exit_code, 1) << o.output;  // divergences found
+  EXPECT_NE(o.output.find("linux deviations that explain divergences"), std::string::npos)
+      << o.output;
+  std::ifstream in(out / "summary.json");
+  const std::string summary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(summary.find("\"profile\": \"rfc9293+"), std::string::npos) << summary.substr(0, 2000);
+  EXPECT_NE(summary.find("\"deviations\": \"request_sockets"), std::string::npos);
+  EXPECT_EQ(summary.find("\"replays\": false"), std::string::npos);
+  EXPECT_NE(summary.find("\"linux_rules_surfaced\""), std::string::npos);
+}
+
+}  // namespace
