@@ -17,7 +17,8 @@ Lane::Lane(harness::SystemUnderTest& sut, const Program& program, LaneOptions op
       options_(options),
       addresses_(sut.addresses(options.version)),
       anchor_(std::chrono::steady_clock::now()),
-      stack_port_(options.stack_port) {
+      stack_port_(options.stack_port),
+      open_results_(program.steps.size()) {
   result_.sut = sut.name();
   virtual_time_ = sut.virtual_time();
   if (program.tolerance_usecs && *program.tolerance_usecs > options_.tolerance_us) {

@@ -9,14 +9,9 @@
 namespace tcpconform::engine {
 namespace {
 
-std::string result_text(const model::CallResult& r) {
-  if (r.value == -1 && r.error != 0) return fmt::format("-1 {}", model::errno_name(r.error));
-  return fmt::format("{}", r.value);
-}
-
 std::string call_text(const SyscallSpec& spec, const model::CallResult& got) {
   return fmt::format("{}({}) = {}", spec.name, spec.fd >= 0 ? fmt::format("{}", spec.fd) : "",
-                     result_text(got));
+                     call_result_text(got));
 }
 
 // Whether a result means "a blocking call would still be waiting".
@@ -92,6 +87,11 @@ model::SocketCall Lane::to_wire_call(const SyscallSpec& spec) const {
   return call;
 }
 
+std::string call_result_text(const model::CallResult& r) {
+  if (r.value == -1 && r.error != 0) return fmt::format("-1 {}", model::errno_name(r.error));
+  return fmt::format("{}", r.value);
+}
+
 harness::Result<void> Lane::syscall(std::size_t i, const SyscallSpec& spec) {
   // As in packetdrill, a segment the stack sent meanwhile is matched by the script's next
   // outbound line, not judged here (`//@ quiet` asserts that nothing was sent).
@@ -155,13 +155,16 @@ void Lane::check_call(std::size_t i, const SyscallSpec& spec, const model::Socke
   } else if (call.fd >= 0) {
     last_fd_ = call.fd;
   }
-  if (spec.any_result) return;
+  if (spec.any_result) {
+    open_results_[i] = got;
+    return;
+  }
   std::vector<FieldDiff> diffs;
   if (call.kind == model::CallKind::kGetSockOpt) {
     // The call returns 0; CallResult::value carries the option's value.
     if (spec.expected.value == -1 || got.value == -1) {
       if (spec.expected.value != got.value || spec.expected.error != got.error) {
-        diffs.push_back({"return", result_text(spec.expected), result_text(got)});
+        diffs.push_back({"return", call_result_text(spec.expected), call_result_text(got)});
       }
     } else if (spec.expected_value && *spec.expected_value != got.value) {
       diffs.push_back(
@@ -169,7 +172,7 @@ void Lane::check_call(std::size_t i, const SyscallSpec& spec, const model::Socke
     }
   } else if (spec.expected.value != got.value ||
              (spec.expected.value == -1 && spec.expected.error != got.error)) {
-    diffs.push_back({"return", result_text(spec.expected), result_text(got)});
+    diffs.push_back({"return", call_result_text(spec.expected), call_result_text(got)});
   }
   if (!diffs.empty())
     fail(i, fmt::format("{}() returned differently", spec.name), std::move(diffs));

@@ -59,6 +59,33 @@ std::vector<FieldDiff> compare_observations(const std::vector<model::ConnectionO
   return diffs;
 }
 
+// The first call, up to step `i`, whose result the script left open and both lanes now know,
+// and whose results differ. Each call is compared once (`compared`); a call that completed on
+// one lane only (one blocks, the other does not) is not judged here.
+std::optional<Divergence> compare_open_results(const Program& program, const Lane& model_lane,
+                                               const Lane& real_lane, std::vector<bool>& compared,
+                                               std::size_t i) {
+  for (std::size_t j = 0; j <= i; ++j) {
+    if (compared[j]) continue;
+    const auto& mine = model_lane.open_result(j);
+    const auto& theirs = real_lane.open_result(j);
+    if (!mine || !theirs) continue;
+    compared[j] = true;
+    const bool same =
+        mine->value == theirs->value && (mine->value != -1 || mine->error == theirs->error);
+    if (same) continue;
+    const auto& spec = std::get<SyscallSpec>(program.steps[j].action);
+    Divergence d;
+    d.step = j;
+    d.where = program.steps[j].where;
+    d.what = fmt::format("the model and the stack returned differently from {}()", spec.name);
+    d.diffs.push_back(
+        {fmt::format("call {}()", spec.name), call_result_text(*mine), call_result_text(*theirs)});
+    return d;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view to_string(Verdict v) {
@@ -108,6 +135,7 @@ ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
   }
 
   std::int64_t timer_grace_us = 0;  // real waits for late kernel timers before a comparison
+  std::vector<bool> compared(program.steps.size(), false);  // open call results judged
   for (std::size_t i = 0; i < program.steps.size(); ++i) {
     auto happened = model_lane.reach(i, true);
     if (!happened) return harness_error(happened.error());
@@ -122,6 +150,14 @@ ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
     // A lane that departed from the script stops; the other goes on, so each lane's verdict is
     // its own. States are compared only while both still follow the script.
     if (model_lane.failed() && (!real_lane || real_lane->failed())) break;
+    if (real_lane && !result.divergence && !model_lane.failed() && !real_lane->failed()) {
+      if (auto d = compare_open_results(program, model_lane, *real_lane, compared, i)) {
+        if (d->step == i) {
+          model.last_event_rules().for_each([&](model::Rule r) { d->rules.push_back(r); });
+        }
+        result.divergence = std::move(d);
+      }
+    }
     if (real_lane && !result.divergence && !model_lane.failed() && !real_lane->failed() &&
         changes_state(program.steps[i].action)) {
       auto mine = model_lane.observe_script_space();

@@ -193,6 +193,10 @@ CallResult Endpoint::call_connect(const SocketCall& c) {
   if (si < 0) return CallResult::fail(EBADF);
   Socket& s = sockets_[static_cast<std::size_t>(si)];
   if (c.address.address.version != s.family) return CallResult::fail(EAFNOSUPPORT);
+  if (s.disconnecting) {
+    fire(Rule::R102);
+    return CallResult::fail(EINVAL);  // __inet_stream_connect: SS_DISCONNECTING
+  }
   if (s.listening) {
     if (!profile_.listen_can_connect) {
       fire(Rule::R165);
@@ -318,17 +322,22 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
     return CallResult::fail(ENOTCONN);
   }
   if (s.tcb < 0) {
-    if (s.so_error != 0) {
-      const int err = s.so_error;
-      s.so_error = 0;
-      return CallResult::fail(err);
-    }
+    // Linux tcp_recvmsg with the connection gone: text left in the receive queue, then end of
+    // file once a FIN came (SOCK_DONE), then the pending error, then end of file after a
+    // shutdown (sk_shutdown).
     if (s.unread_after_detach > 0) {
-      // R110: text received before the connection went to TIME-WAIT is still delivered.
+      // R110: text received before the connection went to TIME-WAIT or was reset is still
+      // delivered.
       fire(Rule::R110);
       const std::uint32_t n = std::min(s.unread_after_detach, c.length);
       s.unread_after_detach -= n;
       return CallResult::ok(n);
+    }
+    if (s.fin_seen) return CallResult::ok(0);
+    if (s.so_error != 0) {
+      const int err = s.so_error;
+      s.so_error = 0;
+      return CallResult::fail(err);
     }
     if (s.connect_called || s.rd_shutdown) return CallResult::ok(0);  // end of file
     fire(Rule::R108);
@@ -338,7 +347,8 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
   Tcb& t = tcbs_[static_cast<std::size_t>(index)];
   if (t.state == State::kSynSent || t.state == State::kSynReceived) {
     fire(Rule::R109);
-    return CallResult::fail(EAGAIN);
+    // After shutdown(SHUT_RD) Linux tcp_recvmsg reports end of file (RCV_SHUTDOWN).
+    return s.rd_shutdown ? CallResult::ok(0) : CallResult::fail(EAGAIN);
   }
   std::uint32_t avail = (t.rcv_nxt - t.copied_seq).value;
   if (t.fin_received && avail > 0) --avail;
@@ -425,6 +435,7 @@ CallResult Endpoint::call_shutdown(const SocketCall& c) {
     return CallResult::ok();
   }
   if (s.tcb < 0) {
+    if (s.connect_called && !s.connect_reported) s.disconnecting = true;
     if (rd) s.rd_shutdown = true;
     if (wr) s.wr_shutdown = true;
     return CallResult::fail(ENOTCONN);
@@ -444,6 +455,9 @@ CallResult Endpoint::call_shutdown(const SocketCall& c) {
   // never called again) SS_CONNECTED once the connection is synchronized: a later connect()
   // fails with EISCONN even after the connection has gone (TIME-WAIT).
   if (s.connect_called && t.state != State::kSynReceived) s.connect_reported = true;
+  if (s.connect_called && !s.connect_reported && t.state == State::kSynReceived) {
+    s.disconnecting = true;
+  }
   if (rd) {
     s.rd_shutdown = true;
     t.rd_shutdown = true;

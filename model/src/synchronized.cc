@@ -676,6 +676,12 @@ void Endpoint::reset_connection(int index, int error) {
       s.so_error = error;
       s.rd_shutdown = true;
       s.wr_shutdown = true;
+      // tcp_reset → tcp_done purges the write queue, not the receive queue: unread text stays
+      // readable before the error, and a received FIN makes later reads return 0 (R110).
+      std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
+      if (t.fin_received && unread > 0) --unread;
+      s.unread_after_detach = unread;
+      s.fin_seen = t.fin_received;
     }
   }
   delete_tcb(index);
@@ -697,6 +703,7 @@ void Endpoint::enter_time_wait(int index) {
       std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
       if (t.fin_received && unread > 0) --unread;
       s.unread_after_detach = unread;
+      s.fin_seen = true;
       t.tw_socket = t.socket;
       s.tcb = -1;
       s.rd_shutdown = true;

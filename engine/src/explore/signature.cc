@@ -141,6 +141,10 @@ Signature Signature::bare() const {
 std::string first_field(const std::vector<FieldDiff>& diffs) {
   if (diffs.empty()) return "none";
   const FieldDiff& d = diffs.front();
+  if (d.field.starts_with("call ")) {
+    return d.expected.starts_with("-1 ") && d.actual.starts_with("-1 ") ? "call.errno"
+                                                                        : "call.return";
+  }
   const std::string prefix = d.field.ends_with("> *") ? "listener." : "";
   const Described model = describe(d.expected);
   const Described stack = describe(d.actual);

@@ -32,6 +32,9 @@ struct LaneOptions {
   std::int64_t tolerance_us = 50'000;
 };
 
+// "0", "5", "-1 EPIPE": a call's result as scripts write it.
+[[nodiscard]] std::string call_result_text(const model::CallResult& r);
+
 class Lane {
  public:
   // `sut` must outlive the lane; when it is a harness::ModelSut, its virtual clock is the lane's.
@@ -57,6 +60,11 @@ class Lane {
   [[nodiscard]] harness::Result<std::vector<model::ConnectionObservation>> observe_script_space();
   [[nodiscard]] std::int64_t now_us() const { return script_now_; }
   [[nodiscard]] harness::ModelSut* model() const { return model_; }
+  // What the call of step `i` returned when the script left its result open (`= ...`): the
+  // runner compares these between lanes. Nullopt until the call completed (or for other steps).
+  [[nodiscard]] const std::optional<model::CallResult>& open_result(std::size_t i) const {
+    return open_results_[i];
+  }
 
  private:
   struct PendingCall {
@@ -114,6 +122,7 @@ class Lane {
   std::vector<PendingCall> pending_;
   std::vector<int> nonblocking_fds_;
   int last_fd_ = -1;  // the socket `%{ }%` assertions look at
+  std::vector<std::optional<model::CallResult>> open_results_;  // one per step
 };
 
 }  // namespace tcpconform::engine

@@ -163,6 +163,12 @@ class Endpoint {
     // R110: text still unread when the connection left the socket for TIME-WAIT; it stays
     // readable (Linux tcp_time_wait → tcp_done does not purge sk_receive_queue).
     std::uint32_t unread_after_detach = 0;
+    // Linux SOCK_DONE: the connection received a FIN (tcp_fin). Once the connection is gone, a
+    // read with nothing left to copy returns 0 before any pending error (tcp_recvmsg).
+    bool fin_seen = false;
+    // sock->state SS_DISCONNECTING: shutdown() while a connect() was unconfirmed and the
+    // connection was CLOSED or SYN-RECEIVED (inet_shutdown); connect() then fails EINVAL.
+    bool disconnecting = false;
     bool nonblocking = true;
     bool reuseaddr = false;
     bool nodelay = false;

@@ -46,7 +46,8 @@ std::optional<EventClass> event_class_from_string(std::string_view text);
 struct Signature {
   model::State state = model::State::kClosed;  // the model's, just before the divergent step
   EventClass event = EventClass::kAck;
-  std::string field;  // "state", "recv_q", "send_q", "orphan"; "listener.state", …
+  // "state", "recv_q", "send_q", "orphan"; "listener.state", …; "call.return", "call.errno"
+  std::string field;
   // Campaigns that judge on (judge_on.h): the linux profile's fields that explain the
   // divergence, '+'-joined ("request_sockets"); empty otherwise, or when nothing explains it.
   std::string deviations;
