@@ -325,11 +325,20 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
     // Linux tcp_recvmsg with the connection gone: text left in the receive queue, then end of
     // file once a FIN came (SOCK_DONE), then the pending error, then end of file after a
     // shutdown (sk_shutdown).
+    if (s.urgent_after_detach && *s.urgent_after_detach == 0) {
+      fire(Rule::R80);  // the urgent byte is skipped (urgent_out_of_band)
+      s.urgent_after_detach.reset();
+      --s.unread_after_detach;
+    }
     if (s.unread_after_detach > 0) {
       // R110: text received before the connection went to TIME-WAIT or was reset is still
-      // delivered.
+      // delivered, up to an urgent byte.
       fire(Rule::R110);
-      const std::uint32_t n = std::min(s.unread_after_detach, c.length);
+      std::uint32_t n = std::min(s.unread_after_detach, c.length);
+      if (s.urgent_after_detach) {
+        n = std::min(n, *s.urgent_after_detach);
+        *s.urgent_after_detach -= n;
+      }
       s.unread_after_detach -= n;
       return CallResult::ok(n);
     }
@@ -352,6 +361,20 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
   }
   std::uint32_t avail = (t.rcv_nxt - t.copied_seq).value;
   if (t.fin_received && avail > 0) --avail;
+  // Linux tcp_recvmsg without SO_OOBINLINE: the urgent byte is skipped when the read reaches it,
+  // and a read stops before it.
+  bool stops_at_urgent = false;
+  if (t.urg_pending && (t.urg_seq - t.copied_seq).value < avail) {
+    if (t.urg_seq == t.copied_seq) {
+      fire(Rule::R80);
+      t.copied_seq = t.copied_seq + SeqLen{1};
+      --avail;
+      t.urg_pending = false;
+    } else {
+      avail = (t.urg_seq - t.copied_seq).value;
+      stops_at_urgent = true;
+    }
+  }
   if (avail > 0) {
     fire(t.state == State::kCloseWait ? Rule::R111 : Rule::R110);
     const std::uint32_t n = std::min(avail, c.length);
@@ -361,7 +384,7 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
     // (Linux tcp_recvmsg reaches found_fin_ok in the same call): Recv-Q drops to 0 at once.
     // When the FIN came while text was unread it shares that text's skb (fin_on_text), and a
     // read ending exactly at the end of the text consumes it as well.
-    if (t.fin_received && n == avail && (c.length > n || t.fin_on_text)) {
+    if (t.fin_received && n == avail && !stops_at_urgent && (c.length > n || t.fin_on_text)) {
       t.copied_seq = t.rcv_nxt;
     }
     // Linux tcp_cleanup_rbuf: announce a window that at least doubled.

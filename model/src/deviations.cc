@@ -101,6 +101,8 @@ std::vector<Deviation> make_table() {
                                     "out-of-order segments are queued"),
       field<&P::linux_window_selection>("linux_window_selection", {R::R82},
                                         "__tcp_select_window(): the window offered"),
+      field<&P::urgent_out_of_band>("urgent_out_of_band", {R::R80},
+                                    "the urgent byte is taken out of the stream"),
       field<&P::oow_ack_interval>("oow_ack_interval", {R::R133, R::R174},
                                   "rate limit of challenge and out-of-window ACKs"),
       field<&P::half_duplex_close_rst>("half_duplex_close_rst", {R::R130, R::R168},

@@ -39,6 +39,7 @@ Profile linux_profile() {
   p.reset_on_data_after_rcv_shutdown = true;         // R168
   p.queue_out_of_order = true;                       // R55 (tcp_data_queue_ofo)
   p.linux_window_selection = true;                   // R82 __tcp_select_window
+  p.urgent_out_of_band = true;                       // R80 tcp_check_urg, tcp_urg, tcp_recvmsg
   p.oow_ack_interval = milliseconds{500};            // R174 tcp_invalid_ratelimit
   p.half_duplex_close_rst = true;                    // R168 tcp_close data_was_unread
   p.listener_close_resets_children = true;           // R168 inet_csk_listen_stop

@@ -338,6 +338,8 @@ void Endpoint::synchronized_segment(int index, const wire::Segment& seg) {
       case State::kTimeWait: fire(Rule::R81); break;
     }
   }
+  // Linux runs tcp_urg at step 6 in every state that gets here.
+  if (profile_.urgent_out_of_band) linux_urgent(u, seg);
 
   // Steps 7 and 8: text and FIN.
   if (abort_on_data(u, seg)) {
@@ -678,13 +680,41 @@ void Endpoint::reset_connection(int index, int error) {
       s.wr_shutdown = true;
       // tcp_reset → tcp_done purges the write queue, not the receive queue: unread text stays
       // readable before the error, and a received FIN makes later reads return 0 (R110).
-      std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
-      if (t.fin_received && unread > 0) --unread;
-      s.unread_after_detach = unread;
+      detach_unread(t, s);
       s.fin_seen = t.fin_received;
     }
   }
   delete_tcb(index);
+}
+
+void Endpoint::detach_unread(const Tcb& t, Socket& s) {
+  std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
+  if (t.fin_received && unread > 0) --unread;
+  s.unread_after_detach = unread;
+  s.urgent_after_detach.reset();
+  if (t.urg_pending) {
+    const std::uint32_t at = (t.urg_seq - t.copied_seq).value;
+    if (at < unread) s.urgent_after_detach = at;
+  }
+}
+
+void Endpoint::linux_urgent(Tcb& t, const wire::Segment& seg) {
+  if (seg.flags.has(Flag::kUrg)) {
+    // tcp_check_urg: the pointer names the byte before SEG.UP (tcp_stdurg = 0).
+    const SeqNum ptr = seg.seq + SeqLen{seg.urgent == 0 ? 0U : seg.urgent - 1U};
+    const bool seen = wire::gt(t.copied_seq, ptr);  // already read
+    const bool replay = wire::lt(ptr, t.rcv_nxt);   // "do not replay urg ptr"
+    const bool older = t.urg_pending && !wire::gt(ptr, t.urg_seq);
+    if (!seen && !replay && !older) {
+      fire(Rule::R80);
+      // A previous urgent byte still unread at the read pointer is skipped now.
+      if (t.urg_pending && t.urg_seq == t.copied_seq && t.copied_seq != t.rcv_nxt) {
+        t.copied_seq = t.copied_seq + SeqLen{1};
+      }
+      t.urg_pending = true;
+      t.urg_seq = ptr;
+    }
+  }
 }
 
 void Endpoint::enter_time_wait(int index) {
@@ -700,9 +730,7 @@ void Endpoint::enter_time_wait(int index) {
   if (t.socket >= 0) {
     Socket& s = sockets_[static_cast<std::size_t>(t.socket)];
     if (s.live && s.tcb == index) {
-      std::uint32_t unread = (t.rcv_nxt - t.copied_seq).value;
-      if (t.fin_received && unread > 0) --unread;
-      s.unread_after_detach = unread;
+      detach_unread(t, s);
       s.fin_seen = true;
       t.tw_socket = t.socket;
       s.tcb = -1;

@@ -163,6 +163,8 @@ class Endpoint {
     // R110: text still unread when the connection left the socket for TIME-WAIT; it stays
     // readable (Linux tcp_time_wait → tcp_done does not purge sk_receive_queue).
     std::uint32_t unread_after_detach = 0;
+    // ... and where the urgent byte is among it (an offset), when one is pending there.
+    std::optional<std::uint32_t> urgent_after_detach;
     // Linux SOCK_DONE: the connection received a FIN (tcp_fin). Once the connection is gone, a
     // read with nothing left to copy returns 0 before any pending error (tcp_recvmsg).
     bool fin_seen = false;
@@ -247,7 +249,9 @@ class Endpoint {
   void accept_data_and_fin(int index, const wire::Segment& seg, SeqNum seq, std::uint32_t len,
                            bool fin);
   void process_ack(int index, const wire::Segment& seg, bool& stop);
-  void reset_connection(int index, int error);  // an accepted RST / fatal error: CLOSED
+  void reset_connection(int index, int error);          // an accepted RST / fatal error: CLOSED
+  void detach_unread(const Tcb& t, Socket& s);          // keeps the unread text readable (R110)
+  void linux_urgent(Tcb& t, const wire::Segment& seg);  // tcp_check_urg + tcp_urg
   void enter_time_wait(int index);
   void rtt_sample(Tcb& t, Duration m);
 

@@ -124,6 +124,12 @@ struct Profile {
   // free buffer at once (§3.8.6.2.2 leaves the receiver's policy open).
   bool linux_window_selection = false;
 
+  // R80 (urgent data): the byte the urgent pointer marks is taken out of the stream: reads
+  // skip it and stop before it, and a newer urgent pointer skips an unread previous one (Linux
+  // tcp_check_urg, tcp_urg and tcp_recvmsg without SO_OOBINLINE; the pointer names the byte
+  // before SEG.UP, tcp_stdurg = 0). RFC 9293 §3.8.5 and RFC 6093 keep urgent data in the stream.
+  bool urgent_out_of_band = false;
+
   // --- Rate limits
   // -------------------------------------------------------------------------------- R133/R174:
   // minimum interval between challenge ACKs and out-of-window duplicate ACKs for segments without

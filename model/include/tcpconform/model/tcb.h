@@ -46,6 +46,10 @@ struct Tcb {
   bool rcv_adv_valid = false;
   SeqNum rcv_up;
   SeqNum irs;
+  // Linux urgent data (profile.urgent_out_of_band; tcp_check_urg, tcp_urg): an urgent pointer
+  // is pending (tp->urg_data != 0) at urg_seq, the urgent byte, which reads skip.
+  bool urg_pending = false;
+  SeqNum urg_seq;
 
   // Queues, Linux-style: everything the application queued ends at write_seq (SYN and FIN
   // included), so Send-Q = write_seq - snd_una; the application has read up to copied_seq, so
