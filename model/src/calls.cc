@@ -232,9 +232,16 @@ CallResult Endpoint::call_connect(const SocketCall& c) {
       return CallResult::fail(EISCONN);
     }
     // The attempt failed (RST, timeout): report it once, then the socket is unconnected again.
+    // Linux __inet_stream_connect (sock_error) calls tcp_disconnect, which clears sk_shutdown
+    // and SOCK_DONE and purges the receive queue: a read then fails ENOTCONN.
     const int err = s.so_error != 0 ? s.so_error : ECONNABORTED;
     s.so_error = 0;
     s.connect_called = false;
+    s.rd_shutdown = false;
+    s.wr_shutdown = false;
+    s.fin_seen = false;
+    s.unread_after_detach = 0;
+    s.urgent_after_detach.reset();
     return CallResult::fail(err);
   }
   if (s.tcb >= 0) {
