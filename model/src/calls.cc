@@ -179,6 +179,10 @@ int Endpoint::start_connect(int si, const wire::Endpoint& remote) {
   s.tcb = index;
   s.connect_called = true;
   s.connect_reported = false;
+  // Linux tcp_connect_init clears sk_err and SOCK_DONE: an error left by an earlier attempt
+  // (a shutdown() in SYN-SENT reports ECONNRESET) is gone once a new attempt starts.
+  s.so_error = 0;
+  s.fin_seen = false;
   fire(Rule::R2);
   fire(Rule::R100);
   fire(Rule::R140);
