@@ -66,6 +66,11 @@ std::vector<Deviation> make_table() {
       field<&P::paws_window>("paws_window", {R::R151}, "PAWS tolerance in TS ticks"),
       field<&P::paws_disordered_ack_exempt>("paws_disordered_ack_exempt", {R::R151},
                                             "a disordered duplicate ACK is exempt from PAWS"),
+      field<&P::request_checks_tsecr>("request_checks_tsecr", {R::R154, R::R160},
+                                      "a request socket drops a TSecr it never sent"),
+      field<&P::paws_strict_in_minisocks>(
+          "paws_strict_in_minisocks", {R::R151, R::R153},
+          "request and TIME-WAIT sockets: PAWS without tolerance, RSTs not exempt"),
       field<&P::ts_recent_needs_valid_ack>("ts_recent_needs_valid_ack", {R::R152},
                                            "TS.Recent is updated only by an acceptable ACK"),
       field<&P::drop_segments_without_ts>("drop_segments_without_ts", {R::R150, R::R178},

@@ -172,9 +172,19 @@ void Endpoint::request_segment(int index, const wire::Segment& seg) {
   const bool in_window = seg.seq == t.rcv_nxt ||
                          (wire::gt(end, t.rcv_nxt) && wire::lt(seg.seq, right)) ||
                          (seg.seq == right && seg.seq == end);
-  if (paws || !in_window) {
+  // R154: a TSecr that echoes none of our SYN,ACKs (Linux tcp_check_req: tsecr_reject,
+  // LINUX_MIB_TSECRREJECTED); TSecr 0 is not checked.
+  bool tsecr_reject = false;
+  if (profile_.request_checks_tsecr && t.ts_ok && t.synack_tsval_sent) {
+    const auto* ts = seg.find_option<wire::option::Timestamp>();
+    tsecr_reject = ts != nullptr && ts->ecr != 0 &&
+                   !(static_cast<std::int32_t>(ts->ecr - t.synack_tsval_first) >= 0 &&
+                     static_cast<std::int32_t>(t.synack_tsval_last - ts->ecr) >= 0);
+  }
+  if (paws || tsecr_reject || !in_window) {
     fire(Rule::R53);
     if (paws) fire(Rule::R151);
+    if (tsecr_reject) fire(Rule::R154);
     if (!rst && !oow_rate_limited(t, seg)) emit(t, wire::kAck, t.snd_nxt, 0);
     return;
   }

@@ -40,7 +40,12 @@ bool Endpoint::paws_reject(const Tcb& t, const wire::Segment& seg) {
   if (!t.ts_ok || !t.ts_recent_valid) return false;
   const auto* ts = seg.find_option<opt::Timestamp>();
   if (ts == nullptr) return false;
-  if (seg.flags.has(wire::Flag::kRst)) {
+  // R153: Linux request and TIME-WAIT sockets test PAWS with tcp_paws_reject: no tolerance,
+  // and a RST is exempt only once TS.Recent is TCP_PAWS_MSL (60 s) old.
+  const bool mini = t.request_socket || t.state == State::kTimeWait || t.fw2_minisock;
+  const bool strict = profile_.paws_strict_in_minisocks && mini;
+  if (seg.flags.has(wire::Flag::kRst) &&
+      (!strict || now_ - t.ts_recent_stamp >= std::chrono::seconds{60})) {
     fire(Rule::R153);  // RSTs are accepted whatever their TSval
     return false;
   }
@@ -49,7 +54,7 @@ bool Endpoint::paws_reject(const Tcb& t, const wire::Segment& seg) {
     return false;
   }
   const auto older = static_cast<std::int32_t>(t.ts_recent - ts->val);
-  if (older <= static_cast<std::int32_t>(profile_.paws_window)) return false;
+  if (older <= (strict ? 0 : static_cast<std::int32_t>(profile_.paws_window))) return false;
   if (profile_.paws_disordered_ack_exempt && disordered_ack(t, seg, older)) {
     fire(Rule::R151);
     return false;

@@ -125,7 +125,14 @@ void Endpoint::emit_syn(Tcb& t, bool with_ack) {
       s.options.emplace_back(opt::Nop{});
       s.options.emplace_back(opt::Nop{});
     }
-    s.options.emplace_back(opt::Timestamp{ts_now(t), with_ack ? t.ts_recent : 0U});
+    const std::uint32_t tsval = ts_now(t);
+    s.options.emplace_back(opt::Timestamp{tsval, with_ack ? t.ts_recent : 0U});
+    if (with_ack) {
+      // The TSvals our SYN,ACKs carried (Linux snt_tsval_first/last, R154).
+      if (!t.synack_tsval_sent) t.synack_tsval_first = tsval;
+      t.synack_tsval_sent = true;
+      t.synack_tsval_last = tsval;
+    }
   } else if (sack) {
     s.options.emplace_back(opt::Nop{});
     s.options.emplace_back(opt::Nop{});

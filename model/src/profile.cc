@@ -29,6 +29,8 @@ Profile linux_profile() {
   p.ts_recent_needs_valid_ack = true;                // R152 tcp_replace_ts_recent
   p.paws_window = 1;                                 // R151 TCP_PAWS_WINDOW
   p.paws_disordered_ack_exempt = true;               // R151 tcp_disordered_ack
+  p.paws_strict_in_minisocks = true;                 // R151/R153 tcp_paws_reject
+  p.request_checks_tsecr = true;                     // R154 tcp_check_req tsecr_reject
   p.rst_accepts_rcv_nxt_minus_one_after_fin = true;  // R173 tcp_reset_check
   p.sim_open_synack_exempt = true;                   // R27
   p.ack_crossing_synack = true;                      // R27/R53 tcp_data_queue

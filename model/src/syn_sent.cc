@@ -26,15 +26,17 @@ void Endpoint::syn_sent_segment(int index, const wire::Segment& seg) {
       return;
     }
     fire(Rule::R41);
-    // R166: Linux rejects a SYN,ACK whose TSecr was never sent (PAWS for the active side).
-    if (profile_.synsent_checks_tsecr && !rst && t.ts_ok) {
+    // R166: Linux rejects a SYN,ACK whose TSecr was never sent (PAWS for the active side). The
+    // test comes before the RST's: a RST,ACK with such a TSecr is dropped (reset_and_undo; no
+    // RST answers a RST).
+    if (profile_.synsent_checks_tsecr && t.ts_ok) {
       const auto* ts = seg.find_option<wire::option::Timestamp>();
       if (ts != nullptr && ts->ecr != 0 &&
           !(static_cast<std::int32_t>(ts->ecr - t.syn_tsval) >= 0 &&
             static_cast<std::int32_t>(ts_now(t) - ts->ecr) >= 0)) {
         fire(Rule::R166);
         fire(Rule::R154);
-        emit_rst_for(seg);
+        if (!rst) emit_rst_for(seg);
         return;
       }
     }

@@ -246,3 +246,39 @@ TEST(ExploreSignature, LongSlugsStayFileNames) {
 
 }  // namespace
 }  // namespace tcpconform::engine::explore
+
+namespace tcpconform::engine::explore {
+namespace {
+
+bool has_ts(const PacketSpec& p) {
+  for (const auto& o : p.options) {
+    if (std::holds_alternative<wire::option::Timestamp>(o)) return true;
+  }
+  return false;
+}
+
+// A quarter of the programs negotiate timestamps: every inbound segment of their prefix carries
+// TS (later ones mostly); the others carry none anywhere.
+TEST(ExploreGenerator, TimestampProgramsCarryTsThroughTheirPrefix) {
+  int with = 0;
+  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+    const Generated g = generate(seed);
+    bool ts_program = false;
+    for (const Step& step : g.program.steps) {
+      const auto* p = std::get_if<PacketSpec>(&step.action);
+      ts_program =
+          ts_program || (p != nullptr && p->direction == Direction::kInbound && has_ts(*p));
+    }
+    for (std::size_t i = 0; i < g.prefix_steps; ++i) {
+      const auto* p = std::get_if<PacketSpec>(&g.program.steps[i].action);
+      if (p == nullptr || p->direction != Direction::kInbound) continue;
+      EXPECT_EQ(has_ts(*p), ts_program) << "seed " << seed << " step " << i;
+    }
+    with += ts_program ? 1 : 0;
+  }
+  EXPECT_GT(with, 60);
+  EXPECT_LT(with, 140);
+}
+
+}  // namespace
+}  // namespace tcpconform::engine::explore

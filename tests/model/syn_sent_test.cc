@@ -249,3 +249,34 @@ TEST(SynSent, R141_UnacceptableAckLeavesStateUnchanged) {
 
 }  // namespace
 }  // namespace tcpconform::model::testing
+
+namespace tcpconform::model::testing {
+namespace {
+
+// tcp_rcv_synsent_state_process tests the TSecr before the RST: reset_and_undo, no RST back.
+TEST(SynSent, R166_LinuxDropsRstAckWithForeignTsecr) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(RA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{100, 999999});
+  h.inject(s);
+  EXPECT_TRUE(h.fired(Rule::R166));
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_EQ(h.state(), State::kSynSent);
+}
+
+TEST(SynSent, R42_RfcRstAckWithForeignTsecrResets) {
+  Harness h;
+  const int fd = h.socket();
+  h.bind(fd);
+  h.connect(fd);
+  wire::Segment s = h.make(RA, kPeerIss, h.ours(1));
+  s.options.emplace_back(wire::option::Timestamp{100, 999999});
+  h.inject(s);
+  EXPECT_EQ(h.state(), State::kClosed);
+}
+
+}  // namespace
+}  // namespace tcpconform::model::testing

@@ -35,12 +35,19 @@ struct Builder {
   int conn_fd = -1;             // the connection's descriptor, -1 when none (closed, orphan)
   int listen_fd = -1;           // the listener's descriptor, -1 when none
   std::int64_t advance_left = 0;
+  // Timestamp programs: every inbound segment carries TS (TSval `ts_val`, TSecr 0, which every
+  // stack accepts), so timestamps are negotiated; `ts_rng` draws the TS perturbations (old,
+  // missing, a bogus TSecr) from a stream of its own, so programs without timestamps are the
+  // ones the same seed gave before timestamps existed.
+  bool timestamps = false;
+  std::uint32_t ts_val = 1000;
+  Rng* ts_rng = nullptr;
 
   // Appends a step: the first one at absolute time 0, later ones at +0.
   void add(Action action);
   // A socket call; `expected` is checked unless `any` (then `= ...`).
   void call(const model::SocketCall& c, model::CallResult expected, bool any = false);
-  // An inbound segment (window 65535 unless given).
+  // An inbound segment (window 65535 unless given); in a timestamp program it gets TS.
   void in(wire::Flags flags, std::uint32_t seq, std::uint32_t len, std::optional<std::uint32_t> ack,
           std::uint16_t window = kPeerWindow, std::vector<wire::Option> options = {});
   // An outbound expectation with any options (`<...>`).
@@ -52,6 +59,9 @@ model::SocketCall make_call(model::CallKind kind, int fd);
 
 // Appends the prefix that reaches `target`.
 void build_prefix(Builder& b, Target target);
+// The TS option of a perturbation segment in a timestamp program (none: the segment goes
+// without), advancing the peer's clock.
+[[nodiscard]] std::optional<wire::Option> perturbation_timestamp(Builder& b);
 // Appends one random perturbation step.
 void perturb(Builder& b, const GeneratorOptions& options);
 

@@ -38,6 +38,7 @@ void Builder::in(wire::Flags flags, std::uint32_t seq, std::uint32_t len,
   p.ack = ack;
   p.window = window;
   p.options = std::move(options);
+  if (timestamps) p.options.emplace_back(wire::option::Timestamp{ts_val++, 0});
   add(std::move(p));
 }
 
@@ -247,9 +248,14 @@ std::string_view to_string(Target t) {
 
 namespace {
 
+constexpr std::uint64_t kTimestampStream = 0x74696d657374616dULL;
+
 Generated build(Rng& rng, std::uint64_t seed, Target target, const GeneratorOptions& options) {
   detail::Builder b(rng);
   b.program.file = "generated.pkt";
+  Rng ts_rng(mix_seed(seed, kTimestampStream));
+  b.timestamps = ts_rng.chance(options.timestamp_program_percent);
+  b.ts_rng = &ts_rng;
   detail::build_prefix(b, target);
   b.advance_left = rng.chance(options.timer_program_percent) ? options.max_advance_us : 0;
   Generated g;

@@ -104,6 +104,7 @@ void segment(Builder& b) {
   static constexpr std::uint16_t kWindows[] = {kPeerWindow, kPeerWindow, kPeerWindow, 0, 1, 1000};
   p.window = b.rng.pick(kWindows);
   if (p.flags.has(wire::Flag::kSyn) && b.rng.chance(70)) p.options = {wire::option::Mss{kPeerMss}};
+  if (auto ts = perturbation_timestamp(b)) p.options.push_back(*ts);
   follow(b, p);
   b.add(std::move(p));
 }
@@ -214,6 +215,24 @@ bool advance(Builder& b) {
 }
 
 }  // namespace
+
+std::optional<wire::Option> perturbation_timestamp(Builder& b) {
+  if (!b.timestamps || b.ts_rng == nullptr) return std::nullopt;
+  Rng& r = *b.ts_rng;
+  const std::uint64_t roll = r.below(100);
+  if (roll < 10) return std::nullopt;  // R150/R178: no TS on a timestamp connection
+  if (roll < 20) {
+    return wire::option::Timestamp{b.ts_val - 2, 0};  // R151: older than TS.Recent (PAWS)
+  }
+  if (roll < 25) {
+    return wire::option::Timestamp{b.ts_val + 0x80000000U, 0};  // half the TS space away
+  }
+  if (roll < 32) {
+    // R166: a TSecr that echoes nothing we sent (0 would be exempt).
+    return wire::option::Timestamp{b.ts_val++, 0x12345678U};
+  }
+  return wire::option::Timestamp{b.ts_val++, 0};
+}
 
 void perturb(Builder& b, const GeneratorOptions& options) {
   const unsigned advance_percent = b.advance_left > 0 ? options.advance_percent : 0;

@@ -57,6 +57,15 @@ struct Profile {
   // TS.Recent by at most 1.2 ticks per ms of RTO is exempt from PAWS (Linux tcp_disordered_ack,
   // tcp_tsval_replay). RFC 7323 has no such exemption.
   bool paws_disordered_ack_exempt = false;
+  // R154/R160: a request socket drops a segment whose TSecr (when not 0) echoes none of its
+  // SYN,ACKs, answering with an ACK unless it is a RST (Linux tcp_check_req: tsecr_reject,
+  // LINUX_MIB_TSECRREJECTED). RFC 7323 leaves a bad TSecr to the implementation.
+  bool request_checks_tsecr = false;
+  // R151/R153: request sockets and TIME-WAIT (and FIN-WAIT-2) mini-sockets test PAWS without
+  // the tolerance, and a RST there passes only once TS.Recent is 60 s old (Linux tcp_check_req
+  // and tcp_timewait_state_process call tcp_paws_reject, TCP_PAWS_MSL). RFC 7323 §5.3 accepts
+  // RSTs whatever their TSval.
+  bool paws_strict_in_minisocks = false;
   // R152: TS.Recent is updated only by a segment whose ACK is acceptable (SND.UNA ≤ SEG.ACK ≤
   // SND.NXT; Linux tcp_ack → tcp_replace_ts_recent after the old/unsent ACK checks). RFC 7323
   // §4.3 updates it before the ACK is looked at.

@@ -106,6 +106,10 @@ struct Tcb {
   TimePoint ts_recent_stamp{0};
   SeqNum last_ack_sent;         // Last.ACK.sent (RFC 7323 §4.3)
   std::uint32_t syn_tsval = 0;  // TSval of our first SYN (R166)
+  // TSvals of our first and latest SYN,ACK (R154: a request socket checks the TSecr echoes one).
+  bool synack_tsval_sent = false;
+  std::uint32_t synack_tsval_first = 0;
+  std::uint32_t synack_tsval_last = 0;
 
   // Timers (virtual time; kNever when not armed).
   TimePoint rtx_deadline = kNever;       // retransmission (R136) or zero-window probe (R139b)

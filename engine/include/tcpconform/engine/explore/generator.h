@@ -41,6 +41,9 @@ struct GeneratorOptions {
   // Percentages of perturbation steps that are socket calls and time advances; the rest are
   // inbound segments (a tenth of them duplicates of an earlier one).
   unsigned call_percent = 22;
+  // Percentage of programs whose segments carry timestamps (so TS is negotiated, and PAWS,
+  // TS.Recent, a SYN,ACK's TSecr and segments without TS come into play).
+  unsigned timestamp_program_percent = 25;
   unsigned advance_percent = 25;  // of the steps of a timer program
 };
 
@@ -56,7 +59,8 @@ struct Generated {
 
 // The program of one seed: a pure function of (seed, options); the target is drawn from the seed.
 // IPv4 script space (the stack is 192.0.2.1:8080, the peer 192.0.2.2:40000 with its ISN at relative
-// 0), peer SYNs carry <mss 1460> only, so no timestamps and no window scaling are negotiated.
+// 0), peer SYNs carry <mss 1460> (and TS in timestamp programs), so window scaling is never
+// negotiated.
 [[nodiscard]] Generated generate(std::uint64_t seed, const GeneratorOptions& options = {});
 // The same with the target forced (tests; coverage of every state): generate(seed, target)
 // rebuilds it.
