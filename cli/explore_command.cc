@@ -474,13 +474,15 @@ void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::ti
         // The chain is the stack's own only while the linux model behaves as the stack did:
         // its first link must be the trial's divergence. Later links are confirmed on the
         // stack by record().
-        if (!chain.links.empty() && chain.links[0].step == trial.result.divergence->step &&
+        // A link whose explanation the run budget left unminimised names no fields.
+        if (!chain.links.empty() && chain.links[0].minimal &&
+            chain.links[0].step == trial.result.divergence->step &&
             chain.links[0].signature == *trial.signature) {
           candidates[0].signature.deviations = joined_names(chain.links[0].explained_by);
           candidates[0].rules = chain.links[0].rules;
           for (std::size_t i = 1; i < chain.links.size(); ++i) {
             const ex::Link& link = chain.links[i];
-            if (link.explained_by.empty()) continue;
+            if (link.explained_by.empty() || !link.minimal) continue;
             ex::Signature sig = link.signature;
             sig.deviations = joined_names(link.explained_by);
             candidates.push_back(

@@ -122,9 +122,10 @@ engine::ScenarioResult run_one(Worker& w, const engine::Program& program, wire::
   // past each (engine/explore/judge_on.h); else every rule only the linux run applied.
   const engine::explore::Chain chain = engine::explore::judge_on(
       program, profile_of(config.profile), model::linux_profile(), *w.stand_in, w.hints);
-  const bool explained =
-      !chain.links.empty() && std::all_of(chain.links.begin(), chain.links.end(),
-                                          [](const auto& l) { return !l.explained_by.empty(); });
+  const bool explained = !chain.links.empty() &&
+                         std::all_of(chain.links.begin(), chain.links.end(), [](const auto& l) {
+                           return !l.explained_by.empty() && l.minimal;
+                         });
   if (explained) {
     for (const auto& link : chain.links) {
       for (const model::Rule r : link.rules) {

@@ -170,9 +170,10 @@ Chain judge_on(const Program& program, const model::Profile& base,
     link.adopted = adopted;
     link.explained_by =
         judge.explain(current, model::differing(current, reference_profile), link.step, hints);
-    if (!link.explained_by.empty()) link.rules = judge.rules_at(current, link);
+    link.minimal = !judge.out_of_runs();
+    if (!link.explained_by.empty() && link.minimal) link.rules = judge.rules_at(current, link);
     chain.links.push_back(link);
-    if (link.explained_by.empty()) break;
+    if (link.explained_by.empty() || !link.minimal) break;
     hints.count(link.explained_by);
     for (const model::Deviation* d : link.explained_by) {
       d->adopt(current, reference_profile);

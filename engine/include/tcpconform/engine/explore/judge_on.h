@@ -34,6 +34,9 @@ struct Link {
   // The reference's fields that explain the step; empty when even the whole reference profile
   // does not get past it (the chain ends there).
   std::vector<const model::Deviation*> explained_by;
+  // False when the run budget ran out before `explained_by` was 1-minimal: it then holds more
+  // fields than explain the step (the chain ends there).
+  bool minimal = true;
   // The rules of those fields that the explaining profile applied at the step (what Linux did
   // there, by catalog id); their whole rule lists when the step applied none of them.
   std::vector<model::Rule> rules;
@@ -56,7 +59,7 @@ class DeviationHints {
 
 struct JudgeOnLimits {
   std::size_t max_links = 8;
-  std::size_t max_runs = 80;
+  std::size_t max_runs = 400;  // model-against-model runs take tens of microseconds
 };
 
 // Runs `program` with `base` against `reference` (a stand-in for the stack: a ModelSut with
