@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "exit_codes.h"
+#include "model_isolation.h"
 #include "profile_option.h"
 #include "stacks.h"
 #include "tcpconform/engine/explore/generator.h"
@@ -175,50 +176,20 @@ std::string reproducer_text(const Finding& f, const ExploreConfig& config,
   return text + scenario::print(program);
 }
 
-// fork() in a multi-threaded process is safe here only because glibc's malloc re-initialises its
-// locks in the child; the sanitizers' allocators do not (a child then deadlocks), so sanitized
-// builds skip the isolation (a model abort then ends the campaign; inflight-N.pkt holds the
-// program). The durable fix is a helper process spawned at start (see the explore report).
+// A helper that died is forked again from the running campaign only where fork() in a
+// multi-threaded process is safe: glibc's malloc re-initialises its locks in the child, the
+// sanitizers' allocators do not (a child could deadlock). Sanitized builds then go on without
+// isolation after a first model abort.
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
     __has_feature(memory_sanitizer)
-constexpr bool kForkIsSafe = false;
+constexpr bool kMayRespawn = false;
 #else
-constexpr bool kForkIsSafe = true;
+constexpr bool kMayRespawn = true;
 #endif
 #else
-constexpr bool kForkIsSafe = true;
+constexpr bool kMayRespawn = true;
 #endif
-
-// Runs the program on the model in a child process first: a broken model invariant aborts, and
-// must not take the campaign with it. Returns the abort's first line ("" when the model lived).
-std::string model_abort(harness::ModelSut& model, const engine::Program& program) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return {};
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    return {};
-  }
-  if (pid == 0) {
-    ::dup2(fds[1], STDERR_FILENO);
-    auto states = ex::model_states(program, model);
-    ::_exit(states ? 0 : 3);
-  }
-  ::close(fds[1]);
-  std::string message;
-  char buf[512];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) {
-    if (message.size() < 4096) message.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) return {};
-  message = message.substr(0, message.find('\n'));
-  return message.empty() ? fmt::format("killed by signal {}", WTERMSIG(status)) : message;
-}
 
 // A model abort's name: "model-abort-" and the source location it names.
 std::string abort_slug(const std::string& message) {
@@ -362,7 +333,8 @@ harness::Result<std::unique_ptr<harness::SystemUnderTest>> worker_stack(
 }
 
 void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::time_point deadline,
-          std::unique_ptr<harness::SystemUnderTest> owned_stack) {
+          std::unique_ptr<harness::SystemUnderTest> owned_stack,
+          std::optional<ModelIsolation> isolation) {
   const model::Profile profile = profile_of(config.profile);
   harness::ModelSut model(profile);
   std::unique_ptr<harness::ModelSut> explainer_model;
@@ -404,8 +376,8 @@ void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::ti
         inflight_fd = -1;
       }
     }
-    if (config.isolate && kForkIsSafe) {
-      const std::string aborted = model_abort(model, g.program);
+    if (isolation) {
+      const std::string aborted = isolation->run(g.program);
       if (!aborted.empty()) {
         ++shared.programs;
         const std::string slug = abort_slug(aborted);
@@ -624,6 +596,18 @@ int explore(const ExploreConfig& config) {
   const auto started = Clock::now();
   const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(config.seconds));
+  // Every worker's model helper is forked before any kernel socket exists (model_isolation.h).
+  std::vector<std::optional<ModelIsolation>> isolations(jobs);
+  if (config.isolate) {
+    for (unsigned j = 0; j < jobs; ++j) {
+      auto started_helper = ModelIsolation::start(profile_of(config.profile), kMayRespawn);
+      if (!started_helper) {
+        fmt::print(stderr, "tcpconform explore: {}\n", started_helper.error());
+        return kExitFailures;
+      }
+      isolations[j].emplace(std::move(*started_helper));
+    }
+  }
   // Every worker's stack is made before any thread starts: without root, entering a user
   // namespace needs a single-threaded process, and a missing privilege is best reported at once.
   std::vector<std::unique_ptr<harness::SystemUnderTest>> stacks;
@@ -639,9 +623,10 @@ int explore(const ExploreConfig& config) {
   std::vector<std::thread> threads;
   threads.reserve(jobs);
   for (unsigned j = 0; j < jobs; ++j) {
-    threads.emplace_back([&, j, stack = std::move(stacks[j])]() mutable {
-      work(j, config, shared, deadline, std::move(stack));
-    });
+    threads.emplace_back(
+        [&, j, stack = std::move(stacks[j]), helper = std::move(isolations[j])]() mutable {
+          work(j, config, shared, deadline, std::move(stack), std::move(helper));
+        });
   }
   std::atomic<bool> done{false};
   std::thread progress([&] {
@@ -818,8 +803,8 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "Stop after this many programs (0: only --time bounds the campaign)")
       ->capture_default_str();
   cmd->add_flag("!--no-isolate", config->isolate,
-                "Do not pre-run each program on the model in a child process (faster, but a model "
-                "invariant failure then ends the campaign; sanitized builds never isolate)");
+                "Do not pre-run each program on the model in a helper process (faster, but a "
+                "model invariant failure then ends the campaign)");
   cmd->callback([config, &exit_code] { exit_code = explore(*config); });
 }
 
