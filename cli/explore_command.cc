@@ -215,7 +215,7 @@ std::optional<Finding> record(harness::SystemUnderTest& stack, harness::SystemUn
       linux_run = ex::run_trial(*explainer, best);
     }
     if (explains(linux_run)) {
-      f.explained_by = deviations_text(c.signature.deviations);
+      f.explained_by = model::describe(model::named(c.signature.deviations));
       if (f.explained_by.empty()) {
         std::string ids;
         linux_run.result.rules.for_each([&](model::Rule r) {
@@ -370,13 +370,13 @@ void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::ti
         if (!chain.links.empty() && chain.links[0].minimal &&
             chain.links[0].step == trial.result.divergence->step &&
             chain.links[0].signature == *trial.signature) {
-          candidates[0].signature.deviations = joined_names(chain.links[0].explained_by);
+          candidates[0].signature.deviations = model::joined_names(chain.links[0].explained_by);
           candidates[0].rules = chain.links[0].rules;
           for (std::size_t i = 1; i < chain.links.size(); ++i) {
             const ex::Link& link = chain.links[i];
             if (link.explained_by.empty() || !link.minimal) continue;
             ex::Signature sig = link.signature;
-            sig.deviations = joined_names(link.explained_by);
+            sig.deviations = model::joined_names(link.explained_by);
             candidates.push_back(
                 Candidate{sig, model::hybrid_spec(config.profile, link.adopted), link.rules});
           }
@@ -512,13 +512,16 @@ int explore(const ExploreConfig& config) {
     }
   }
   // Judging on: which linux fields explain the findings (the deviations a campaign surfaced).
-  std::map<std::string, std::vector<std::string>> surfaced;  // field → finding slugs
+  struct Surfaced {
+    const model::Deviation* deviation = nullptr;
+    std::vector<std::string> slugs;  // the findings it explains
+  };
+  std::map<std::string_view, Surfaced> surfaced;  // by field name
   for (const Finding& f : shared.findings) {
-    const std::string& names = f.signature.deviations;
-    for (std::size_t at = 0; at < names.size();) {
-      const auto next = std::min(names.find('+', at), names.size());
-      surfaced[names.substr(at, next - at)].push_back(f.signature.slug());
-      at = next + 1;
+    for (const model::Deviation* d : model::named(f.signature.deviations)) {
+      Surfaced& s = surfaced[d->name];
+      s.deviation = d;
+      s.slugs.push_back(f.signature.slug());
     }
   }
   std::set<std::string> linux_rules;  // the catalog's [LINUX] ids among them
@@ -530,12 +533,12 @@ int explore(const ExploreConfig& config) {
     }
   }
   nlohmann::json deviations = nlohmann::json::object();
-  for (const auto& [name, slugs] : surfaced) {
+  for (const auto& [name, s] : surfaced) {
     nlohmann::json rule_ids = nlohmann::json::array();
-    if (const auto* d = model::find_deviation(name)) {
-      for (const model::Rule r : d->rules) rule_ids.push_back(std::string(model::to_string(r)));
+    for (const model::Rule r : s.deviation->rules) {
+      rule_ids.push_back(std::string(model::to_string(r)));
     }
-    deviations[name] = {{"rules", rule_ids}, {"divergences", slugs}};
+    deviations[std::string(name)] = {{"rules", rule_ids}, {"divergences", s.slugs}};
   }
   nlohmann::json rules = nlohmann::json::array();
   shared.rules.for_each([&](model::Rule r) { rules.push_back(std::string(model::to_string(r))); });
@@ -614,10 +617,9 @@ int explore(const ExploreConfig& config) {
   }
   if (!surfaced.empty()) {
     std::string list;
-    for (const auto& [name, slugs] : surfaced) {
-      const auto* d = model::find_deviation(name);
-      const std::vector<const model::Deviation*> one = {d};
-      list += fmt::format("\n  {} [{}]", d != nullptr ? model::describe(one) : name, slugs.size());
+    for (const auto& [name, s] : surfaced) {
+      const std::vector<const model::Deviation*> one = {s.deviation};
+      list += fmt::format("\n  {} [{}]", model::describe(one), s.slugs.size());
     }
     fmt::print("linux deviations that explain divergences ({}):{}\n", surfaced.size(), list);
     std::string ids;

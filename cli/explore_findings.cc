@@ -24,25 +24,6 @@ std::string rules_text(const std::vector<std::string>& rules) {
 
 }  // namespace
 
-// "request_sockets+rfc1337" from a list of deviations.
-std::string joined_names(const std::vector<const model::Deviation*>& list) {
-  std::string out;
-  for (const model::Deviation* d : list)
-    out += fmt::format("{}{}", out.empty() ? "" : "+", d->name);
-  return out;
-}
-
-// "request_sockets (R160 R161 R162 R163) + rfc1337 (R121 R171)" from "request_sockets+rfc1337".
-std::string deviations_text(const std::string& names) {
-  std::vector<const model::Deviation*> list;
-  for (std::size_t at = 0; at < names.size();) {
-    const auto next = std::min(names.find('+', at), names.size());
-    if (const auto* d = model::find_deviation(names.substr(at, next - at))) list.push_back(d);
-    at = next + 1;
-  }
-  return model::describe(list);
-}
-
 std::string reproducer_text(const Finding& f, const std::string& campaign_profile,
                             const std::string& sut, const engine::Program& program) {
   std::string text = fmt::format("// tcpconform explore: divergence {}\n", f.signature.text());

@@ -38,11 +38,6 @@ struct Finding {
   bool previous = false;                 // read from an earlier summary (--resume)
 };
 
-// "request_sockets+rfc1337" from a list of deviations.
-[[nodiscard]] std::string joined_names(const std::vector<const model::Deviation*>& list);
-// "request_sockets (R160 R161 R162 R163) + rfc1337 (R121 R171)" from "request_sockets+rfc1337".
-[[nodiscard]] std::string deviations_text(const std::string& names);
-
 // The reproducer: a comment header (signature, profile, sides, rules, explanation, the replay
 // command) and the program.
 [[nodiscard]] std::string reproducer_text(const Finding& f, const std::string& campaign_profile,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 
@@ -91,13 +92,17 @@ bool ModelIsolation::spawn() {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return false;
   int err[2];
   if (::pipe2(err, O_CLOEXEC) != 0) {
+    const int saved = errno;
     ::close(pair[0]);
     ::close(pair[1]);
+    errno = saved;
     return false;
   }
   const pid_t pid = ::fork();
   if (pid < 0) {
+    const int saved = errno;  // for start()'s message; close() may change errno
     for (const int fd : {pair[0], pair[1], err[0], err[1]}) ::close(fd);
+    errno = saved;
     return false;
   }
   if (pid == 0) {

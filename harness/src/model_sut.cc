@@ -92,6 +92,17 @@ Result<void> ModelSut::configure(const Settings& settings) {
     const std::string& key = setting.first;
     const std::string& value = setting.second;
     const auto number = as_number(value);
+    // A sysctl that switches between RFC and Linux behaviour configures only a profile that
+    // follows Linux in that field: the RFC profile keeps RFC 1337 whatever the namespace pins,
+    // or a campaign with it could never see Linux's RST kill TIME-WAIT. (Timers and buffers
+    // configure every profile.)
+    auto linux_switch = [&](bool model::Profile::*field, bool value) {
+      if (base_profile_.*field == model::linux_profile().*field) {
+        profile.*field = value;
+      } else {
+        ignored_.push_back(key);
+      }
+    };
     auto bad = [&] {
       return tl::make_unexpected(
           Error{.step = "configure",
@@ -113,17 +124,10 @@ Result<void> ModelSut::configure(const Settings& settings) {
       profile.synack_retries = static_cast<int>(*number);
     } else if (key == "net/ipv4/tcp_rfc1337") {
       if (!number) return bad();
-      // A Linux switch of RFC behaviour (R121/R171): it configures a profile that follows
-      // Linux there. The RFC profile keeps RFC 1337 whatever the namespace pins, or a
-      // campaign with it could never see Linux's RST kill TIME-WAIT.
-      if (base_profile_.rfc1337 == model::linux_profile().rfc1337) {
-        profile.rfc1337 = *number != 0;
-      } else {
-        ignored_.push_back(key);
-      }
+      linux_switch(&model::Profile::rfc1337, *number != 0);  // R121/R171
     } else if (key == "net/ipv4/tcp_abort_on_overflow") {
       if (!number) return bad();
-      profile.abort_on_overflow = *number != 0;
+      linux_switch(&model::Profile::abort_on_overflow, *number != 0);  // R164a
     } else if (key == "net/core/somaxconn") {
       if (!number) return bad();
       profile.somaxconn = static_cast<int>(*number);

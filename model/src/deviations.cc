@@ -183,6 +183,22 @@ std::vector<const Deviation*> differing(const Profile& a, const Profile& b) {
   return out;
 }
 
+std::string joined_names(std::span<const Deviation* const> list) {
+  std::string out;
+  for (const Deviation* d : list) out += fmt::format("{}{}", out.empty() ? "" : "+", d->name);
+  return out;
+}
+
+std::vector<const Deviation*> named(std::string_view joined) {
+  std::vector<const Deviation*> out;
+  for (std::size_t at = 0; at < joined.size();) {
+    const auto next = std::min(joined.find('+', at), joined.size());
+    if (const Deviation* d = find_deviation(joined.substr(at, next - at))) out.push_back(d);
+    at = next + 1;
+  }
+  return out;
+}
+
 std::string describe(std::span<const Deviation* const> list) {
   std::string out;
   for (const Deviation* d : list) {
@@ -246,9 +262,7 @@ tl::expected<Profile, std::string> profile_from_spec(std::string_view spec) {
 }
 
 std::string hybrid_spec(std::string_view base, std::span<const Deviation* const> adopted) {
-  std::string out(base);
-  for (const Deviation* d : adopted) out += fmt::format("+{}", d->name);
-  return out;
+  return adopted.empty() ? std::string(base) : fmt::format("{}+{}", base, joined_names(adopted));
 }
 
 }  // namespace tcpconform::model

@@ -5,8 +5,6 @@
 #include "tcpconform/harness/linux_sut.h"
 
 namespace tcpconform::engine::explore {
-namespace {
-
 model::State main_state(const std::vector<model::ConnectionObservation>& seen) {
   bool listening = false;
   for (const auto& o : seen) {
@@ -18,6 +16,8 @@ model::State main_state(const std::vector<model::ConnectionObservation>& seen) {
   }
   return listening ? model::State::kListen : model::State::kClosed;
 }
+
+namespace {
 
 // Where the RST of step `spec` falls for the model's connection to the peer (see RstPosition).
 RstPosition rst_position(const PacketSpec& spec, const harness::ModelSut& model) {
@@ -87,6 +87,7 @@ harness::Result<ModelTrace> model_trace(const Program& program, harness::ModelSu
       }
       if (auto r = lane.execute(i); !r) return tl::make_unexpected(r.error());
       trace.rules[i] = model.last_event_rules();
+      trace.executed = i + 1;
     }
     trace.states.push_back(last);
   }

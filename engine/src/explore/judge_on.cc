@@ -6,7 +6,6 @@
 
 #include "tcpconform/engine/explore/coverage.h"
 #include "tcpconform/engine/explore/trial.h"
-#include "tcpconform/engine/runner.h"
 #include "tcpconform/harness/model_sut.h"
 
 namespace tcpconform::engine::explore {
@@ -56,10 +55,8 @@ class Judge {
   bool passes(const model::Profile& profile, const DeviationList& fields, std::size_t k) {
     ++runs_;
     harness::ModelSut model(with(profile, fields, reference_profile_));
-    RunOptions options;
-    options.stack_port = reference_.program_port(options.stack_port);
-    options.peer_port = reference_.program_port(options.peer_port);
-    const ScenarioResult r = run_scenario(program_, model, &reference_, options);
+    Bench bench{&model, &reference_};
+    const ScenarioResult r = run_on_bench(bench, program_);
     if (r.verdict == Verdict::kError) return false;
     const auto first = first_difference(r);
     return !first || *first > k;

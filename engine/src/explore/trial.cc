@@ -5,14 +5,18 @@
 
 namespace tcpconform::engine::explore {
 
-Trial run_trial(Bench& bench, const Program& program) {
-  Trial t;
+ScenarioResult run_on_bench(Bench& bench, const Program& program) {
   RunOptions options;
   if (bench.stack != nullptr) {
     options.stack_port = bench.stack->program_port(options.stack_port);
     options.peer_port = bench.stack->program_port(options.peer_port);
   }
-  t.result = run_scenario(program, *bench.model, bench.stack, options);
+  return run_scenario(program, *bench.model, bench.stack, options);
+}
+
+Trial run_trial(Bench& bench, const Program& program) {
+  Trial t;
+  t.result = run_on_bench(bench, program);
   t.harness_error = t.result.verdict == Verdict::kError;
   for (const LaneResult& lane : t.result.lanes) t.lane_failed = t.lane_failed || lane.mismatch;
   // The model's own view, step by step (run_scenario reset it; model_states does again).

@@ -32,6 +32,10 @@ struct Deviation {
 [[nodiscard]] const Deviation* find_deviation(std::string_view name);
 // The fields where `a` and `b` differ.
 [[nodiscard]] std::vector<const Deviation*> differing(const Profile& a, const Profile& b);
+// "request_sockets+rfc1337": names joined by '+' (how signatures and specs list them).
+[[nodiscard]] std::string joined_names(std::span<const Deviation* const> list);
+// The deviations named in a '+'-joined list; unknown names are skipped.
+[[nodiscard]] std::vector<const Deviation*> named(std::string_view joined);
 // "request_sockets (R160)" or "a (R1 R2) + b" for a list of deviations.
 [[nodiscard]] std::string describe(std::span<const Deviation* const> list);
 

@@ -51,10 +51,15 @@ std::string_view to_string(RstPosition p);  // "exact", "in-window", "outside"
 
 // The model's view of a program step by step: its state before each step (plus one after the
 // last, as model_states()) and, for each inbound RST step, where the RST falls.
+// The program's connection among observed ones: to the peer when there is one, else LISTEN when
+// a listener exists, else CLOSED.
+[[nodiscard]] model::State main_state(const std::vector<model::ConnectionObservation>& seen);
+
 struct ModelTrace {
   std::vector<model::State> states;
   std::vector<std::optional<RstPosition>> rst;  // one per step; nullopt unless an inbound RST
   std::vector<model::RuleSet> rules;  // one per step: the rules its last model event applied
+  std::size_t executed = 0;           // steps the model lane ran before it departed from the script
 };
 [[nodiscard]] harness::Result<ModelTrace> model_trace(const Program& program,
                                                       harness::ModelSut& model);

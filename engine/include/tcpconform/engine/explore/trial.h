@@ -33,6 +33,9 @@ struct Trial {
   bool harness_error = false;  // verdict kError: the summary says why
 };
 
+// Runs `program` on the bench's model and stack, on ports the stack chooses (program_port()).
+[[nodiscard]] ScenarioResult run_on_bench(Bench& bench, const Program& program);
+
 // Runs `program` on the bench and classifies it.
 [[nodiscard]] Trial run_trial(Bench& bench, const Program& program);
 
