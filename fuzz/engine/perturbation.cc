@@ -16,11 +16,10 @@ using engine::Program;
 using engine::SyscallSpec;
 using model::CallKind;
 
-// The stack's nominal receive window and the peer's window, as the generator assumes them
-// (engine/src/explore/builder.h: 44 × 1460 without window scaling; the peer's 65535).
-constexpr std::uint32_t kNominalWindow = 64240;
-constexpr std::uint32_t kPeerWindow = 65535;
-constexpr std::uint16_t kPeerMss = 1460;
+// The windows and MSS the generator assumes (generator.h).
+using engine::explore::kNominalWindow;
+using engine::explore::kPeerMss;
+using engine::explore::kPeerWindow;
 
 void add(Program& program, Action action) {
   engine::Step step;

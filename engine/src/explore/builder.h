@@ -13,13 +13,6 @@
 
 namespace tcpconform::engine::explore::detail {
 
-// The stack's initial receive window with a peer MSS of 1460 and no window scaling (Linux
-// tcp_select_initial_window: 65535 rounded down to 44 × 1460; the model's Choices agree).
-inline constexpr std::uint32_t kNominalWindow = 64240;
-// The peer's window, and MSS option on its SYNs.
-inline constexpr std::uint16_t kPeerWindow = 65535;
-inline constexpr std::uint16_t kPeerMss = 1460;
-
 struct Builder {
   explicit Builder(Rng& r) : rng(r) {}
 
