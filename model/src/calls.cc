@@ -353,7 +353,10 @@ CallResult Endpoint::call_recv(const SocketCall& c) {
       s.unread_after_detach -= n;
       return CallResult::ok(n);
     }
-    if (s.fin_seen) return CallResult::ok(0);
+    if (s.fin_seen) {
+      fire(Rule::R111);  // a FIN came: end of file, not the connection's error
+      return CallResult::ok(0);
+    }
     if (s.so_error != 0) {
       const int err = s.so_error;
       s.so_error = 0;
@@ -469,7 +472,8 @@ CallResult Endpoint::call_shutdown(const SocketCall& c) {
     return CallResult::ok();
   }
   if (s.tcb < 0) {
-    if (s.connect_called && !s.connect_reported) s.disconnecting = true;
+    fire(Rule::R113);                                                     // no connection
+    if (s.connect_called && !s.connect_reported) s.disconnecting = true;  // R102
     if (rd) s.rd_shutdown = true;
     if (wr) s.wr_shutdown = true;
     return CallResult::fail(ENOTCONN);

@@ -98,6 +98,7 @@ TEST(CloseWait, R110_R177_ReadAfterRstIsEndOfFileOnceAFinCame) {
   const int fd = h.close_wait();
   h.seg(R, h.theirs(2));
   EXPECT_EQ(h.recv(fd).value, 0);
+  EXPECT_TRUE(h.fired(Rule::R111));
   EXPECT_EQ(h.send(fd, 1).error, EPIPE);
 }
 
