@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -117,12 +116,7 @@ std::string abort_slug(const std::string& message) {
   std::string where = at == std::string::npos ? message : message.substr(at + 4);
   const auto slash = where.rfind('/');
   if (slash != std::string::npos) where = where.substr(slash + 1);
-  std::string out = "model-abort-";
-  for (const char c : where) {
-    const auto u = static_cast<unsigned char>(c);
-    out += std::isalnum(u) != 0 ? static_cast<char>(std::tolower(u)) : '-';
-  }
-  return out;
+  return "model-abort-" + ex::slugify(where);
 }
 
 // [lwip] A crash of the stack under test by where it happened: "stack-crash-tcp_in-c-1234" from
@@ -142,13 +136,7 @@ std::string crash_slug(const std::string& summary) {
   } else if (const auto sig = summary.find("signal "); sig != std::string::npos) {
     where = "signal-" + summary.substr(sig + 7, summary.find(' ', sig + 7) - sig - 7);
   }
-  std::string out = "stack-crash";
-  if (!where.empty()) out += "-";
-  for (const char c : where) {
-    const auto u = static_cast<unsigned char>(c);
-    out += std::isalnum(u) != 0 ? static_cast<char>(std::tolower(u)) : '-';
-  }
-  return out;
+  return where.empty() ? "stack-crash" : "stack-crash-" + ex::slugify(where);
 }
 
 // Minimises a fresh divergence, writes its reproducer and checks that the file replays to the

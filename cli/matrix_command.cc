@@ -63,15 +63,6 @@ struct Campaign {
   std::atomic<std::uint64_t> programs{0};
 };
 
-std::string slug(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out += std::isalnum(u) != 0 ? static_cast<char>(std::tolower(u)) : '-';
-  }
-  return out;
-}
-
 // Minimises the divergence, checks whether the linux profile explains it and writes its
 // reproducer; the cell gets it even when minimisation did not reproduce it (file then empty).
 matrix::CellDivergence record(ex::Bench& bench, ex::Bench& explainer, const ex::Generated& g,
@@ -146,7 +137,7 @@ void worker(unsigned index, Campaign& c, std::unique_ptr<harness::SystemUnderTes
         const auto quote = site.find('"');
         const std::string what =
             quote == std::string::npos ? site : site.substr(quote, site.find(" in ") - quote);
-        file = c.dir / ("crash-" + slug(what).substr(0, 60) + ".pkt");
+        file = c.dir / ("crash-" + ex::slugify(what).substr(0, 60) + ".pkt");
       }
       const engine::Program best = minimise_crash(bench, g.program, g.prefix_steps, site);
       const std::string text = fmt::format(
@@ -193,8 +184,7 @@ void worker(unsigned index, Campaign& c, std::unique_ptr<harness::SystemUnderTes
         const std::size_t step = trial.result.divergence->step;
         const auto column = matrix::column_of(
             trial.signature->event, step < trace->rst.size() ? trace->rst[step] : std::nullopt);
-        key = fmt::format("{}-{}", trial.signature->slug(),
-                          slug(std::string(matrix::to_string(column))));
+        key = fmt::format("{}-{}", trial.signature->slug(), ex::slugify(matrix::to_string(column)));
         if (c.claimed.insert(key).second) divergent = {trial.signature->state, column};
       }
     }

@@ -118,14 +118,20 @@ std::string Signature::text() const {
   return out;
 }
 
-std::string Signature::slug() const {
+std::string slugify(std::string_view text) {
   std::string out;
-  std::string text = fmt::format("{}-{}-{}", model::to_string(state), to_string(event), field);
-  if (!deviations.empty()) text += "--" + deviations;
+  out.reserve(text.size());
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
     out += std::isalnum(u) != 0 ? static_cast<char>(std::tolower(u)) : '-';
   }
+  return out;
+}
+
+std::string Signature::slug() const {
+  std::string text = fmt::format("{}-{}-{}", model::to_string(state), to_string(event), field);
+  if (!deviations.empty()) text += "--" + deviations;
+  std::string out = slugify(text);
   // A long list of deviations must still make a file name.
   if (out.size() > 160)
     out = fmt::format("{}-{:016x}", out.substr(0, 140), std::hash<std::string>{}(out));

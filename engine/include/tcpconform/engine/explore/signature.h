@@ -61,6 +61,9 @@ struct Signature {
   [[nodiscard]] Signature bare() const;
 };
 
+// `text` as a file name: letters and digits lower-cased, everything else '-'.
+[[nodiscard]] std::string slugify(std::string_view text);
+
 // The signature of `result`'s divergence, given the model's state before each step
 // (model_states() in coverage.h); nullopt when the result has no divergence.
 [[nodiscard]] std::optional<Signature> signature_of(const Program& program,
