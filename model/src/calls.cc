@@ -91,6 +91,10 @@ CallResult Endpoint::call_listen(const SocketCall& c) {
   if (si < 0) return CallResult::fail(EBADF);
   Socket& s = sockets_[static_cast<std::size_t>(si)];
   if (s.tcb >= 0 || s.connect_called) return CallResult::fail(EINVAL);
+  if (s.made_active_open && !profile_.listen_after_connect) {
+    fire(Rule::R100);  // Linux inet_listen → __inet_listen_sk: never listens once it connected
+    return CallResult::fail(EINVAL);
+  }
   // R1: an unbound socket, or one whose connection released its automatic port (R6/R115),
   // listens on a new ephemeral port (Linux inet_csk_listen_start → get_port(sk, 0)).
   if (!s.bound || (s.port_auto && !s.listening)) {
@@ -116,6 +120,7 @@ CallResult Endpoint::call_listen(const SocketCall& c) {
     out_->state_changes.push_back(StateChange{tuple, State::kClosed, State::kListen});
   }
   s.listening = true;
+  s.has_listened = true;
   s.backlog = backlog;
   return CallResult::ok();
 }
@@ -177,6 +182,7 @@ int Endpoint::start_connect(int si, const wire::Endpoint& remote) {
   t.rtt_seq = t.snd_nxt;
   t.rtt_start = now_;
   s.tcb = index;
+  s.made_active_open = true;
   s.connect_called = true;
   s.connect_reported = false;
   // Linux tcp_connect_init clears sk_err and SOCK_DONE: an error left by an earlier attempt
@@ -216,6 +222,12 @@ CallResult Endpoint::call_connect(const SocketCall& c) {
     const int r = start_connect(si, c.address);
     if (r < 0) return CallResult::fail(-r);
     return CallResult::fail(EINPROGRESS);
+  }
+  if (s.has_listened && !profile_.listen_can_connect) {
+    // R165: a socket that listened stays passive after shutdown(SHUT_RD) closed its listener
+    // (Linux __inet_stream_connect → tcp_v4_connect/tcp_v6_connect: EINVAL, measured on 6.18).
+    fire(Rule::R165);
+    return CallResult::fail(EINVAL);
   }
   if (s.connect_called) {
     if (s.tcb >= 0) {

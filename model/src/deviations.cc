@@ -52,7 +52,10 @@ std::vector<Deviation> make_table() {
                                    "RST for the final ACK when the accept queue is full"),
       field<&P::somaxconn>("somaxconn", {R::R164a}, "cap on listen() backlogs"),
       field<&P::listen_can_connect>("listen_can_connect", {R::R101, R::R104, R::R165},
-                                    "connect() on a listener (Linux: EISCONN)"),
+                                    "connect() on a socket that listens or listened (Linux: "
+                                    "EISCONN, then EINVAL)"),
+      field<&P::listen_after_connect>("listen_after_connect", {R::R1, R::R100},
+                                      "listen() after a connect() attempt ended (Linux: EINVAL)"),
       field<&P::synsent_checks_tsecr>("synsent_checks_tsecr", {R::R166},
                                       "SYN-SENT resets a SYN,ACK with a bad TSecr"),
       field<&P::drop_ackless_before_seq_check>(

@@ -18,6 +18,7 @@ Profile linux_profile() {
   p.abort_on_overflow = false;                       // R164a tcp_abort_on_overflow = 0
   p.somaxconn = 4096;                                // R164a net.core.somaxconn
   p.listen_can_connect = false;                      // R165
+  p.listen_after_connect = false;                    // R100 inet_listen (6.18 measured)
   p.synsent_checks_tsecr = true;                     // R166
   p.drop_ackless_before_seq_check = true;            // R70 order
   p.linux_sequence_check = true;                     // tcp_sequence()

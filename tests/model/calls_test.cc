@@ -91,6 +91,66 @@ TEST(Calls, R165_LinuxConnectOnListenerIsEisconn) {
   EXPECT_TRUE(h.fired(Rule::R165));
 }
 
+// Linux 6.18, measured in both families: a socket that listened never turns active, even once
+// shutdown(SHUT_RD) closed its listener; listen() again still works.
+TEST(Calls, R165_LinuxConnectAfterListenerShutdownIsEinval) {
+  Harness h{linux_profile()};
+  const int fd = h.listening();
+  ASSERT_EQ(h.shutdown(fd, ShutdownHow::kRead).value, 0);
+  EXPECT_EQ(h.connect(fd).error, EINVAL);
+  EXPECT_TRUE(h.sent_nothing());
+  EXPECT_TRUE(h.fired(Rule::R165));
+  EXPECT_EQ(h.listen(fd).value, 0);
+}
+
+TEST(Calls, R2_RfcConnectAfterListenerShutdownOpensConnection) {
+  Harness h;
+  const int fd = h.listening();
+  ASSERT_EQ(h.shutdown(fd, ShutdownHow::kRead).value, 0);
+  EXPECT_EQ(h.connect(fd).error, EINPROGRESS);
+  EXPECT_EQ(h.state(), State::kSynSent);
+}
+
+// Linux 6.18, measured in both families: once a connect() sent a SYN from a socket, listen()
+// fails EINVAL after the attempt is gone, while a new connect() still works.
+TEST(Calls, R100_LinuxListenAfterConnectAttemptIsEinval) {
+  Harness h{linux_profile()};
+  const int fd = h.socket();
+  ASSERT_EQ(h.connect(fd).error, EINPROGRESS);
+  ASSERT_EQ(h.shutdown(fd, ShutdownHow::kWrite).value, 0);  // SYN-SENT → CLOSED (R6)
+  EXPECT_EQ(h.listen(fd).error, EINVAL);
+  EXPECT_TRUE(h.fired(Rule::R100));
+  EXPECT_FALSE(h.observed(State::kListen).has_value());
+  EXPECT_EQ(h.connect(fd).error, EINPROGRESS);
+}
+
+// Measured likewise: a connect() that fails at once (no address of the family: ENETUNREACH)
+// sent no SYN and leaves listen() possible.
+TEST(Calls, R100_LinuxConnectThatSentNoSynLeavesListenPossible) {
+  Harness h{linux_profile()};
+  const int fd =
+      static_cast<int>(h.call({.kind = CallKind::kSocket, .family = wire::IpVersion::kV6}).value);
+  wire::IpAddress remote6;
+  remote6.version = wire::IpVersion::kV6;
+  remote6.bytes[0] = 0x20;
+  remote6.bytes[1] = 0x01;
+  remote6.bytes[2] = 0x0d;
+  remote6.bytes[3] = 0xb8;
+  remote6.bytes[15] = 2;
+  ASSERT_EQ(h.call({.kind = CallKind::kConnect, .fd = fd, .address = {remote6, kRemotePort}}).error,
+            ENETUNREACH);
+  EXPECT_EQ(h.listen(fd).value, 0);
+}
+
+TEST(Calls, R1_RfcListenAfterConnectAttemptListens) {
+  Harness h;
+  const int fd = h.socket();
+  ASSERT_EQ(h.connect(fd).error, EINPROGRESS);
+  ASSERT_EQ(h.shutdown(fd, ShutdownHow::kWrite).value, 0);
+  EXPECT_EQ(h.listen(fd).value, 0);
+  EXPECT_TRUE(h.observed(State::kListen).has_value());
+}
+
 TEST(Calls, R5_R101_RfcConnectOnListenerGoesActive) {
   Harness h;
   const int fd = h.listening();

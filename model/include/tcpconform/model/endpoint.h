@@ -153,6 +153,10 @@ class Endpoint {
     bool listening = false;
     bool connect_called = false;    // sock->state SS_CONNECTING (Linux __inet_stream_connect)
     bool connect_reported = false;  // SS_CONNECTED
+    // The socket's role, once taken, for the Linux profile: a connect() sent a SYN from it
+    // (listen_after_connect), or it listened (listen_can_connect).
+    bool made_active_open = false;
+    bool has_listened = false;
     wire::Endpoint local;
     int backlog = 0;
     std::vector<int> accept_queue;  // socket indices of established children

@@ -29,8 +29,16 @@ struct Profile {
   // R164a: cap on listen() backlogs (sysctl net.core.somaxconn, default 4096).
   int somaxconn = 4096;
   // R101/R104 vs R165: connect() on a listener turns it active (RFC) or fails EISCONN (Linux
-  // __inet_stream_connect: sk_state != TCP_CLOSE).
+  // __inet_stream_connect: sk_state != TCP_CLOSE). Linux never makes a socket that has listened
+  // active: once it stopped listening (shutdown(SHUT_RD)), connect() fails EINVAL where the RFC
+  // opens a new connection from CLOSED (R2). Measured on 6.18, both families; __inet_stream_connect
+  // reaches tcp_v4_connect/tcp_v6_connect, which refuse it.
   bool listen_can_connect = true;
+  // R1/R100: listen() on a socket whose connect() once started a connection (a SYN left), after
+  // that attempt is gone (shutdown() in SYN-SENT, connect(AF_UNSPEC), a refused or reset attempt
+  // reported), makes it LISTEN (RFC: CLOSED + passive OPEN). Linux 6.18 fails it with EINVAL
+  // (inet_listen → __inet_listen_sk; measured, both families), though connect() works again.
+  bool listen_after_connect = true;
 
   // --- SYN-SENT
   // ----------------------------------------------------------------------------------- R166: a
