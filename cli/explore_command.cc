@@ -235,9 +235,9 @@ std::optional<Finding> record(harness::SystemUnderTest& stack, harness::SystemUn
 // self-check.
 harness::Result<std::unique_ptr<harness::SystemUnderTest>> worker_stack(
     const ExploreConfig& config) {
-  if (drives_real_stack(config.stack)) return make_stack(config.stack);
-  return std::unique_ptr<harness::SystemUnderTest>(
-      harness::kernel_stand_in(model::linux_profile()));
+  if (drives_real_stack(config.stack))
+    return make_stack(config.stack, harness::bench_environment());
+  return std::unique_ptr<harness::SystemUnderTest>(harness::model_stand_in(model::linux_profile()));
 }
 
 void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::time_point deadline,
@@ -253,7 +253,7 @@ void work(unsigned index, const ExploreConfig& config, Shared& shared, Clock::ti
   ex::DeviationHints hints;
   if (config.profile != "linux") {
     explainer_model = std::make_unique<harness::ModelSut>(linux);
-    linux_stand_in = harness::kernel_stand_in(linux);
+    linux_stand_in = harness::model_stand_in(linux);
   }
   harness::SystemUnderTest* stack = owned_stack.get();
   {

@@ -209,7 +209,7 @@ std::optional<matrix::StackMatrix> run_stack(const MatrixConfig& config, const s
   for (unsigned j = 0; j < jobs; ++j) {
     auto made = sut == "model" ? harness::Result<std::unique_ptr<harness::SystemUnderTest>>(
                                      std::make_unique<harness::ModelSut>(model::linux_profile()))
-                               : make_stack(choice);
+                               : make_stack(choice, harness::bench_environment());
     if (!made) {
       fmt::print(stderr, "tcpconform matrix: cannot drive {}: {}\n", sut, made.error().to_string());
       code = made.error().missing_privilege ? kExitNoPrivileges : kExitFailures;

@@ -85,10 +85,10 @@ tl::expected<Worker, harness::Error> make_worker(const RunConfig& config) {
   w.model = std::make_unique<harness::ModelSut>(profile_of(config.profile));
   if (config.profile != "linux") {
     w.explainer = std::make_unique<harness::ModelSut>(model::linux_profile());
-    w.stand_in = harness::kernel_stand_in(model::linux_profile());
+    w.stand_in = harness::model_stand_in(model::linux_profile());
   }
   if (drives_real_stack(config.stack)) {
-    auto stack = make_stack(config.stack);
+    auto stack = make_stack(config.stack, harness::bench_environment());
     if (!stack) return tl::make_unexpected(stack.error());
     w.stack = std::move(*stack);
   }

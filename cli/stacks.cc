@@ -34,9 +34,11 @@ bool drives_real_stack(const StackChoice& choice) {
   return choice.sut != "model";
 }
 
-harness::Result<std::unique_ptr<harness::SystemUnderTest>> make_stack(const StackChoice& choice) {
+harness::Result<std::unique_ptr<harness::SystemUnderTest>> make_stack(
+    const StackChoice& choice, const harness::Environment& environment) {
   if (choice.sut == "linux") {
     harness::LinuxSutOptions options;
+    options.environment = environment;
     options.transport = harness::parse_transport(choice.transport).value_or(options.transport);
     auto kernel = harness::LinuxSut::create(options);
     if (!kernel) return tl::make_unexpected(kernel.error());
@@ -44,7 +46,9 @@ harness::Result<std::unique_ptr<harness::SystemUnderTest>> make_stack(const Stac
   }
   if (choice.sut == "lwip") {
     // lwIP in a host process of its own, on virtual time: the engine advances its clock through
-    // every gap of a script, so timers cost no real waiting.
+    // every gap of a script, so timers cost no real waiting. The environment's sysctls are not
+    // lwIP's: its timers and options are its own (lwipopts of Debian's build), and only a
+    // program's own settings reach it (LwipSut::configure).
     harness::LwipSutOptions options;
     options.clock = harness::LwipSutOptions::Clock::kVirtual;
     auto lwip = harness::LwipSut::create(options);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "tcpconform/harness/environment.h"
 #include "tcpconform/harness/sut.h"
 
 namespace tcpconform::cli {
@@ -27,10 +28,11 @@ void add_stack_options(CLI::App* cmd, StackChoice& choice, const std::string& pu
 // True when the choice drives a real stack (not the model alone).
 [[nodiscard]] bool drives_real_stack(const StackChoice& choice);
 
-// Makes one real stack. Each call gives a stack of its own (its own namespace for the kernel).
-// Without root, the first call must happen before the process starts threads (user namespaces
-// need a single-threaded process).
+// Makes one real stack in `environment` (the same one the engine's options carry for the model).
+// Each call gives a stack of its own (its own namespace for the kernel). Without root, the first
+// call must happen before the process starts threads (user namespaces need a single-threaded
+// process).
 [[nodiscard]] harness::Result<std::unique_ptr<harness::SystemUnderTest>> make_stack(
-    const StackChoice& choice);
+    const StackChoice& choice, const harness::Environment& environment);
 
 }  // namespace tcpconform::cli

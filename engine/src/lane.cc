@@ -10,9 +10,13 @@
 
 namespace tcpconform::engine {
 
+Lane::Lane(harness::ModelSut& model, const Program& program, LaneOptions options)
+    : Lane(static_cast<harness::SystemUnderTest&>(model), program, options) {
+  model_ = &model;
+}
+
 Lane::Lane(harness::SystemUnderTest& sut, const Program& program, LaneOptions options)
     : sut_(sut),
-      model_(dynamic_cast<harness::ModelSut*>(&sut)),
       program_(program),
       options_(options),
       addresses_(sut.addresses(options.version)),

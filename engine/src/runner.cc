@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "tcpconform/engine/lane.h"
-#include "tcpconform/harness/linux_sut.h"
 
 namespace tcpconform::engine {
 namespace {
@@ -116,9 +115,9 @@ ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
   lane_options.peer_port = options.peer_port;
 
   if (auto r = model.reset(); !r) return harness_error(r.error());
-  // The model lives in the environment the kernel harness sets up (short FIN-WAIT-2 timeout,
-  // few SYN retries, …), so both see the same settings whether or not a kernel takes part.
-  if (auto r = model.configure(harness::default_linux_settings()); !r) {
+  // The model lives in the run's environment (short FIN-WAIT-2 timeout, few SYN retries, …),
+  // as the stack does, whether or not a stack takes part.
+  if (auto r = model.configure(options.environment.settings); !r) {
     return harness_error(r.error());
   }
   if (sut != nullptr) {

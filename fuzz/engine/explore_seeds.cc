@@ -41,7 +41,7 @@ int write_seeds(const std::string& dir, const std::string& check) {
     stack = std::move(*k);
     limits.max_advance_us = 500'000;
   } else if (check == "model") {
-    stack = harness::kernel_stand_in(model::linux_profile());
+    stack = harness::model_stand_in(model::linux_profile());
   }
   engine::explore::Bench bench{&model, stack.get()};
   int written = 0;

@@ -9,8 +9,6 @@
 #include <string_view>
 #include <utility>
 
-#include "tcpconform/harness/linux_sut.h"
-
 namespace tcpconform::harness {
 namespace {
 
@@ -179,9 +177,10 @@ Result<void> ModelSut::reset() {
   return {};
 }
 
-std::unique_ptr<ModelSut> kernel_stand_in(const model::Profile& profile) {
+std::unique_ptr<ModelSut> model_stand_in(const model::Profile& profile,
+                                         const Environment& environment) {
   ModelSut probe(profile);
-  if (!probe.configure(default_linux_settings())) return std::make_unique<ModelSut>(profile);
+  if (!probe.configure(environment.settings)) return std::make_unique<ModelSut>(profile);
   return std::make_unique<ModelSut>(probe.endpoint().profile(), probe.endpoint().choices());
 }
 

@@ -26,7 +26,7 @@ model::Profile broken_linux_profile() {
 
 TEST(ExploreState, LinuxProfileModelAgreesWithALinuxProfileModel) {
   harness::ModelSut model(model::linux_profile());
-  const auto stack = harness::kernel_stand_in(model::linux_profile());
+  const auto stack = harness::model_stand_in(model::linux_profile());
   ExploreSut sut{{&model, stack.get()}, "linux", "model"};
   const Budget budget{300, 40};
   const auto started = std::chrono::steady_clock::now();
@@ -44,7 +44,7 @@ TEST(ExploreState, LinuxProfileModelAgreesWithALinuxProfileModel) {
 
 TEST(ExploreState, BrokenProfileFailsWithAReplayableCounterexample) {
   harness::ModelSut model(broken_linux_profile());
-  const auto stack = harness::kernel_stand_in(model::linux_profile());
+  const auto stack = harness::model_stand_in(model::linux_profile());
   ExploreSut sut{{&model, stack.get()}, "linux-broken", "model"};
   // It stops at the first failure (under a second with the CI seed, dev build).
   const auto result = check_exploration(sut, explore_steps::Limits{}, Budget{5000, 20},

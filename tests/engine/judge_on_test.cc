@@ -41,7 +41,7 @@ bool names(const std::vector<const model::Deviation*>& list, std::string_view na
 
 Chain chain_of(std::string_view script, const model::Profile& base, DeviationHints& hints) {
   const model::Profile linux = model::linux_profile();
-  auto reference = harness::kernel_stand_in(linux);
+  auto reference = harness::model_stand_in(linux);
   return judge_on(parse_or_die(script), base, linux, *reference, hints);
 }
 
@@ -145,7 +145,7 @@ TEST(JudgeOn, HintsAreTriedFirst) {
 TEST(JudgeOn, RunBudgetBoundsTheSearch) {
   DeviationHints hints;
   const model::Profile linux = model::linux_profile();
-  auto reference = harness::kernel_stand_in(linux);
+  auto reference = harness::model_stand_in(linux);
   const Chain chain =
       judge_on(parse_or_die(kPassiveOpenThenCloseWithUnreadData), model::rfc9293_profile(), linux,
                *reference, hints, JudgeOnLimits{.max_links = 8, .max_runs = 3});

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "tcpconform/harness/linux_sut.h"
+#include "tcpconform/harness/environment.h"
 #include "tcpconform/model/deviations.h"
 
 namespace tcpconform::harness {
@@ -27,7 +27,7 @@ TEST(ModelSutSettings, TcpRfc1337ConfiguresTheLinuxProfile) {
 
 TEST(ModelSutSettings, R121_TheRfcProfileKeepsRfc1337WhateverTheNamespacePins) {
   ModelSut sut(model::rfc9293_profile());
-  ASSERT_TRUE(sut.configure(default_linux_settings()).has_value());
+  ASSERT_TRUE(sut.configure(bench_environment().settings).has_value());
   EXPECT_TRUE(sut.endpoint().profile().rfc1337);
   EXPECT_TRUE(ignored(sut, "net/ipv4/tcp_rfc1337"));
 }

@@ -10,15 +10,37 @@ std::string setting(LinuxSut& sut, const std::string& key) {
   return r.value_or("");
 }
 
-TEST(LinuxSettings, TheProfileIsInForce) {
-  TCPCONFORM_MAKE_SUT(sut);
-  for (const auto& [key, value] : default_linux_settings()) {
+void expect_in_force(LinuxSut& sut, const Settings& settings) {
+  for (const auto& [key, value] : settings) {
     std::string expected = value;
     std::replace(expected.begin(), expected.end(), '\t', ' ');
     std::string got = setting(sut, key);
     std::replace(got.begin(), got.end(), '\t', ' ');
     EXPECT_EQ(got, expected) << key;
   }
+}
+
+TEST(LinuxSettings, TheBenchEnvironmentIsInForce) {
+  TCPCONFORM_MAKE_SUT(sut);
+  expect_in_force(sut, bench_environment().settings);
+}
+
+// What the harness needs of the namespace itself (harness/README.md), whatever the environment.
+TEST(LinuxSettings, TheHarnessPlumbingIsInForce) {
+  TCPCONFORM_MAKE_SUT(sut, LinuxSutOptions{.environment = {}});
+  expect_in_force(sut, {{"route/quickack", "1"},
+                        {"route/rto_min_ms", ""},
+                        {"net/ipv4/tcp_autocorking", "0"},
+                        {"net/ipv6/conf/default/accept_dad", "0"},
+                        {"net/ipv6/conf/default/router_solicitations", "0"}});
+}
+
+TEST(LinuxSettings, TheEnvironmentIsChosenAtCreation) {
+  Environment environment = bench_environment();
+  environment.settings["net/ipv4/tcp_fin_timeout"] = "7";
+  TCPCONFORM_MAKE_SUT(sut, LinuxSutOptions{.environment = environment});
+  EXPECT_EQ(setting(sut, "net/ipv4/tcp_fin_timeout"), "7");
+  EXPECT_EQ(setting(sut, "net/ipv4/tcp_syn_retries"), "2");
 }
 
 TEST(LinuxSettings, CreateOptionsOverrideTheProfile) {

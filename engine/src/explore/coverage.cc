@@ -2,7 +2,6 @@
 #include "tcpconform/engine/explore/coverage.h"
 
 #include "tcpconform/engine/lane.h"
-#include "tcpconform/harness/linux_sut.h"
 
 namespace tcpconform::engine::explore {
 model::State main_state(const std::vector<model::ConnectionObservation>& seen) {
@@ -62,9 +61,10 @@ std::size_t CellSet::states() const {
   return n;
 }
 
-harness::Result<ModelTrace> model_trace(const Program& program, harness::ModelSut& model) {
+harness::Result<ModelTrace> model_trace(const Program& program, harness::ModelSut& model,
+                                        const harness::Environment& environment) {
   if (auto r = model.reset(); !r) return tl::make_unexpected(r.error());
-  if (auto r = model.configure(harness::default_linux_settings()); !r) {
+  if (auto r = model.configure(environment.settings); !r) {
     return tl::make_unexpected(r.error());
   }
   Lane lane(model, program, LaneOptions{});
@@ -101,8 +101,9 @@ harness::Result<ModelTrace> model_trace(const Program& program, harness::ModelSu
 }
 
 harness::Result<std::vector<model::State>> model_states(const Program& program,
-                                                        harness::ModelSut& model) {
-  auto trace = model_trace(program, model);
+                                                        harness::ModelSut& model,
+                                                        const harness::Environment& environment) {
+  auto trace = model_trace(program, model, environment);
   if (!trace) return tl::make_unexpected(trace.error());
   return std::move(trace->states);
 }

@@ -35,10 +35,12 @@ model::Profile with(const model::Profile& profile, const DeviationList& fields,
 class Judge {
  public:
   Judge(const Program& program, const model::Profile& reference_profile,
-        harness::SystemUnderTest& reference, std::size_t max_runs)
+        harness::SystemUnderTest& reference, std::size_t max_runs,
+        const harness::Environment& environment)
       : program_(program),
         reference_profile_(reference_profile),
         reference_(reference),
+        environment_(environment),
         max_runs_(max_runs) {}
 
   [[nodiscard]] std::size_t runs() const { return runs_; }
@@ -47,7 +49,7 @@ class Judge {
   Trial trial(const model::Profile& profile) {
     ++runs_;
     harness::ModelSut model(profile);
-    Bench bench{&model, &reference_};
+    Bench bench{&model, &reference_, environment_};
     return run_trial(bench, program_);
   }
 
@@ -55,7 +57,7 @@ class Judge {
   bool passes(const model::Profile& profile, const DeviationList& fields, std::size_t k) {
     ++runs_;
     harness::ModelSut model(with(profile, fields, reference_profile_));
-    Bench bench{&model, &reference_};
+    Bench bench{&model, &reference_, environment_};
     const ScenarioResult r = run_on_bench(bench, program_);
     if (r.verdict == Verdict::kError) return false;
     const auto first = first_difference(r);
@@ -75,7 +77,7 @@ class Judge {
     }
     ++runs_;
     harness::ModelSut model(with(profile, link.explained_by, reference_profile_));
-    const auto trace = model_trace(program_, model);
+    const auto trace = model_trace(program_, model, environment_);
     if (trace && link.step < trace->rules.size()) {
       trace->rules[link.step].for_each([&](model::Rule r) {
         if (own.contains(r)) applied.push_back(r);
@@ -125,6 +127,7 @@ class Judge {
   const Program& program_;
   const model::Profile& reference_profile_;
   harness::SystemUnderTest& reference_;
+  const harness::Environment& environment_;
   std::size_t max_runs_;
   std::size_t runs_ = 0;
 };
@@ -153,9 +156,10 @@ std::vector<const model::Deviation*> DeviationHints::top(std::size_t n) const {
 
 Chain judge_on(const Program& program, const model::Profile& base,
                const model::Profile& reference_profile, harness::SystemUnderTest& reference,
-               DeviationHints& hints, const JudgeOnLimits& limits) {
+               DeviationHints& hints, const JudgeOnLimits& limits,
+               const harness::Environment& environment) {
   Chain chain;
-  Judge judge(program, reference_profile, reference, limits.max_runs);
+  Judge judge(program, reference_profile, reference, limits.max_runs, environment);
   model::Profile current = base;
   DeviationList adopted;
   while (chain.links.size() < limits.max_links && !judge.out_of_runs()) {

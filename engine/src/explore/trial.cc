@@ -7,6 +7,7 @@ namespace tcpconform::engine::explore {
 
 ScenarioResult run_on_bench(Bench& bench, const Program& program) {
   RunOptions options;
+  options.environment = bench.environment;
   if (bench.stack != nullptr) {
     options.stack_port = bench.stack->program_port(options.stack_port);
     options.peer_port = bench.stack->program_port(options.peer_port);
@@ -20,7 +21,7 @@ Trial run_trial(Bench& bench, const Program& program) {
   t.harness_error = t.result.verdict == Verdict::kError;
   for (const LaneResult& lane : t.result.lanes) t.lane_failed = t.lane_failed || lane.mismatch;
   // The model's own view, step by step (run_scenario reset it; model_states does again).
-  auto states = model_states(program, *bench.model);
+  auto states = model_states(program, *bench.model, bench.environment);
   if (!states) {
     t.harness_error = true;
     return t;

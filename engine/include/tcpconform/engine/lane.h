@@ -37,8 +37,11 @@ struct LaneOptions {
 
 class Lane {
  public:
-  // `sut` must outlive the lane; when it is a harness::ModelSut, its virtual clock is the lane's.
-  Lane(harness::SystemUnderTest& sut, const Program& program, LaneOptions options);
+  // The model's lane: its virtual clock is the lane's, its state changes tell reach() whether a
+  // gap held a timer, and settings it does not model are noted. `model` must outlive the lane.
+  Lane(harness::ModelSut& model, const Program& program, LaneOptions options);
+  // A stack's lane (any stack, a model standing in for one included). `stack` must outlive it.
+  Lane(harness::SystemUnderTest& stack, const Program& program, LaneOptions options);
 
   // Applies the program's settings; call once before the first step.
   [[nodiscard]] harness::Result<void> start();
@@ -59,7 +62,6 @@ class Lane {
   // The SUT's connections of this program, with ports mapped back to script space.
   [[nodiscard]] harness::Result<std::vector<model::ConnectionObservation>> observe_script_space();
   [[nodiscard]] std::int64_t now_us() const { return script_now_; }
-  [[nodiscard]] harness::ModelSut* model() const { return model_; }
   // What the call of step `i` returned when the script left its result open (`= ...`): the
   // runner compares these between lanes. Nullopt until the call completed (or for other steps).
   [[nodiscard]] const std::optional<model::CallResult>& open_result(std::size_t i) const {

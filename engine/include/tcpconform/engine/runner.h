@@ -5,6 +5,7 @@
 
 #include "tcpconform/engine/program.h"
 #include "tcpconform/engine/result.h"
+#include "tcpconform/harness/environment.h"
 #include "tcpconform/harness/model_sut.h"
 #include "tcpconform/harness/sut.h"
 
@@ -18,6 +19,9 @@ struct RunOptions {
   // Wait out every gap of the script on the real stack, as packetdrill does. Otherwise a gap
   // is waited only when the model says a timer fires inside it (the scenario is about a timer).
   bool real_time = false;
+  // The environment the program runs in: the model lane is configured with it before the
+  // program's own settings (a real stack was made in it: see the CLI's stacks).
+  harness::Environment environment = harness::bench_environment();
 };
 
 // Plays `program` on `model` and, when given, on `sut`, step by step:

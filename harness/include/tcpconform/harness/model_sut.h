@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tcpconform/harness/environment.h"
 #include "tcpconform/harness/sut.h"
 #include "tcpconform/model/endpoint.h"
 #include "tcpconform/model/profile.h"
@@ -56,11 +57,12 @@ class ModelSut final : public SystemUnderTest {
   std::vector<std::string> ignored_;
 };
 
-// A model to stand in for the kernel as the stack of a self-check. run_scenario() configures the
-// model lane with the kernel harness's namespace settings (default_linux_settings(): short
-// FIN-WAIT-2 timeout, few SYN retries, …) but only resets the stack, and reset() returns a
-// ModelSut to the profile it was built with; so this one is built with those settings applied,
-// and every reset keeps them (a plain ModelSut would diverge from the model at the first timer).
-[[nodiscard]] std::unique_ptr<ModelSut> kernel_stand_in(const model::Profile& profile);
+// A model to stand in for a stack (explore's self-check, judging on): the engine configures the
+// model lane with the run's environment but only resets the stack, and reset() returns a
+// ModelSut to the profile and choices it was built with; so this one is built with the
+// environment applied, and every reset keeps it (a plain ModelSut would diverge from the model
+// lane at the first timer).
+[[nodiscard]] std::unique_ptr<ModelSut> model_stand_in(
+    const model::Profile& profile, const Environment& environment = bench_environment());
 
 }  // namespace tcpconform::harness

@@ -61,15 +61,17 @@ struct ModelTrace {
   std::vector<model::RuleSet> rules;  // one per step: the rules its last model event applied
   std::size_t executed = 0;           // steps the model lane ran before it departed from the script
 };
-[[nodiscard]] harness::Result<ModelTrace> model_trace(const Program& program,
-                                                      harness::ModelSut& model);
+[[nodiscard]] harness::Result<ModelTrace> model_trace(
+    const Program& program, harness::ModelSut& model,
+    const harness::Environment& environment = harness::bench_environment());
 
 // Runs `program` on `model` alone (reset and configured as run_scenario() does) and returns the
 // state of the program's connection before each step, plus one entry after the last step: the
 // connection to the peer when there is one, else LISTEN when a listener exists, else CLOSED.
 // After a step the model lane fails, the entries repeat the last state seen.
-[[nodiscard]] harness::Result<std::vector<model::State>> model_states(const Program& program,
-                                                                      harness::ModelSut& model);
+[[nodiscard]] harness::Result<std::vector<model::State>> model_states(
+    const Program& program, harness::ModelSut& model,
+    const harness::Environment& environment = harness::bench_environment());
 
 // The cells the program's events reach, given model_states().
 [[nodiscard]] CellSet cells_of(const Program& program, const std::vector<model::State>& states);

@@ -18,6 +18,7 @@
 
 #include "tcpconform/engine/explore/signature.h"
 #include "tcpconform/engine/program.h"
+#include "tcpconform/harness/environment.h"
 #include "tcpconform/harness/sut.h"
 #include "tcpconform/model/deviations.h"
 #include "tcpconform/model/profile.h"
@@ -63,10 +64,11 @@ struct JudgeOnLimits {
 };
 
 // Runs `program` with `base` against `reference` (a stand-in for the stack: a ModelSut with
-// `reference_profile`, see harness::kernel_stand_in()) and judges on after each divergence.
-[[nodiscard]] Chain judge_on(const Program& program, const model::Profile& base,
-                             const model::Profile& reference_profile,
-                             harness::SystemUnderTest& reference, DeviationHints& hints,
-                             const JudgeOnLimits& limits = {});
+// `reference_profile` made in `environment`, see harness::model_stand_in()) and judges on after
+// each divergence.
+[[nodiscard]] Chain judge_on(
+    const Program& program, const model::Profile& base, const model::Profile& reference_profile,
+    harness::SystemUnderTest& reference, DeviationHints& hints, const JudgeOnLimits& limits = {},
+    const harness::Environment& environment = harness::bench_environment());
 
 }  // namespace tcpconform::engine::explore

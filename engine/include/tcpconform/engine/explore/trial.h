@@ -20,6 +20,8 @@ namespace tcpconform::engine::explore {
 struct Bench {
   harness::ModelSut* model = nullptr;
   harness::SystemUnderTest* stack = nullptr;
+  // The environment the stack was made in; the model lane is configured with it.
+  harness::Environment environment = harness::bench_environment();
 };
 
 struct Trial {

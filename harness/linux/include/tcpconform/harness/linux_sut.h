@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tcpconform/harness/environment.h"
 #include "tcpconform/harness/initial_values.h"
 #include "tcpconform/harness/sut.h"
 #include "tcpconform/harness/transport.h"
@@ -16,8 +17,12 @@
 namespace tcpconform::harness {
 
 struct LinuxSutOptions {
-  // Overrides of default_linux_settings() for the whole life of the SUT (configure() overrides
-  // are per program and undone by reset()).
+  // The environment programs run in, as namespaced sysctls (the route pseudo-keys
+  // "route/quickack" and "route/rto_min_ms" are rtnetlink route metrics). The harness adds what
+  // it needs itself (harness/README.md: every step synchronous, no IPv6 noise).
+  Environment environment = bench_environment();
+  // Overrides on top of that for the whole life of the SUT (configure() overrides are per
+  // program and undone by reset()).
   Settings settings;
   // net.ipv4.tcp_child_ehash_entries of the throw-away parent namespace the SUT's namespace is
   // created from: a small private established-hash makes a sock_diag dump cost microseconds
@@ -29,10 +34,6 @@ struct LinuxSutOptions {
   // Name of the kernel's interface inside the namespace (the TUN device or the veth end).
   std::string device_name = "tcpc0";
 };
-
-// The documented per-namespace profile (see harness/README.md): full sysctl paths below
-// /proc/sys, plus the route pseudo-keys "route/quickack" and "route/rto_min_ms".
-[[nodiscard]] Settings default_linux_settings();
 
 // The kernel's sockets live on 192.0.2.1 / 2001:db8::1 (the interface's addresses); the
 // injected peer is 192.0.2.2 / 2001:db8::2, routed out of the interface. Two kernel sockets

@@ -45,6 +45,23 @@ inet_diag_req_v2 request_for(const wire::FourTuple& tuple, std::uint64_t cookie)
   return req;
 }
 
+// A SOCK_DIAG_BY_FAMILY or SOCK_DESTROY request: the header and one inet_diag_req_v2.
+struct DiagRequest {
+  nlmsghdr nlh;
+  inet_diag_req_v2 req;
+};
+
+DiagRequest diag_request(std::uint16_t type, std::uint16_t flags, std::uint32_t seq,
+                         const inet_diag_req_v2& req) {
+  DiagRequest message{};
+  message.nlh.nlmsg_len = sizeof(message);
+  message.nlh.nlmsg_type = type;
+  message.nlh.nlmsg_flags = flags;
+  message.nlh.nlmsg_seq = seq;
+  message.req = req;
+  return message;
+}
+
 struct ParseContext {
   std::vector<DiagSocket>* out;
 };
@@ -103,17 +120,12 @@ Result<SockDiag> SockDiag::open() {
 
 Result<void> SockDiag::dump(wire::IpVersion version, std::uint32_t states,
                             std::vector<DiagSocket>& out) {
-  struct {
-    nlmsghdr nlh;
-    inet_diag_req_v2 req;
-  } message{};
-  message.nlh.nlmsg_len = sizeof(message);
-  message.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  message.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  message.nlh.nlmsg_seq = seq_++;
-  message.req.sdiag_family = family_of(version);
-  message.req.sdiag_protocol = IPPROTO_TCP;
-  message.req.idiag_states = states;
+  inet_diag_req_v2 req{};
+  req.sdiag_family = family_of(version);
+  req.sdiag_protocol = IPPROTO_TCP;
+  req.idiag_states = states;
+  const DiagRequest message =
+      diag_request(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, seq_++, req);
   if (mnl_socket_sendto(socket_.get(), &message, sizeof(message)) < 0) {
     return tl::unexpected(os_error("observe", "sock_diag dump request failed"));
   }
@@ -130,15 +142,8 @@ Result<void> SockDiag::dump(wire::IpVersion version, std::uint32_t states,
 
 Result<std::optional<DiagSocket>> SockDiag::lookup(const wire::FourTuple& tuple,
                                                    std::uint64_t cookie) {
-  struct {
-    nlmsghdr nlh;
-    inet_diag_req_v2 req;
-  } message{};
-  message.nlh.nlmsg_len = sizeof(message);
-  message.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  message.nlh.nlmsg_flags = NLM_F_REQUEST;
-  message.nlh.nlmsg_seq = seq_++;
-  message.req = request_for(tuple, cookie);
+  const DiagRequest message =
+      diag_request(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, seq_++, request_for(tuple, cookie));
   if (mnl_socket_sendto(socket_.get(), &message, sizeof(message)) < 0) {
     return tl::unexpected(os_error("observe", "sock_diag lookup request failed"));
   }
@@ -157,15 +162,8 @@ Result<std::optional<DiagSocket>> SockDiag::lookup(const wire::FourTuple& tuple,
 }
 
 Result<void> SockDiag::destroy(const DiagSocket& socket) {
-  struct {
-    nlmsghdr nlh;
-    inet_diag_req_v2 req;
-  } message{};
-  message.nlh.nlmsg_len = sizeof(message);
-  message.nlh.nlmsg_type = SOCK_DESTROY;
-  message.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-  message.nlh.nlmsg_seq = seq_++;
-  message.req = request_for(socket.tuple, socket.cookie);
+  const DiagRequest message = diag_request(SOCK_DESTROY, NLM_F_REQUEST | NLM_F_ACK, seq_++,
+                                           request_for(socket.tuple, socket.cookie));
   if (mnl_socket_sendto(socket_.get(), &message, sizeof(message)) < 0) {
     return tl::unexpected(os_error("reset", "SOCK_DESTROY request failed"));
   }

@@ -22,6 +22,29 @@ namespace {
 
 constexpr std::size_t kNetlinkBuffer = 8192;
 
+// A request being built in a buffer of its own: the netlink header (`type`, `flags`; transact()
+// adds NLM_F_REQUEST | NLM_F_ACK and the sequence number), then the family header `Body`,
+// zeroed, which `->` reaches. Attributes follow through nlh().
+template <typename Body>
+class Request {
+ public:
+  Request(std::uint16_t type, std::uint16_t flags) : nlh_(mnl_nlmsg_put_header(buffer_.data())) {
+    nlh_->nlmsg_type = type;
+    nlh_->nlmsg_flags = flags;
+    body_ = static_cast<Body*>(mnl_nlmsg_put_extra_header(nlh_, sizeof(Body)));
+  }
+  Request(const Request&) = delete;  // nlh_ and body_ point into buffer_
+  Request& operator=(const Request&) = delete;
+
+  [[nodiscard]] nlmsghdr* nlh() { return nlh_; }
+  Body* operator->() { return body_; }
+
+ private:
+  std::array<char, kNetlinkBuffer> buffer_{};
+  nlmsghdr* nlh_;
+  Body* body_ = nullptr;
+};
+
 unsigned char family_of(const wire::IpAddress& a) {
   return a.version == wire::IpVersion::kV4 ? AF_INET : AF_INET6;
 }
@@ -37,6 +60,27 @@ void put_metrics(nlmsghdr* nlh, const RouteMetrics& m) {
     mnl_attr_put_u32(nlh, RTAX_LOCK, 1U << RTAX_RTO_MIN);
   }
   mnl_attr_nest_end(nlh, nest);
+}
+
+// Where a route lives and what it is (rtmsg's table, protocol, scope and type).
+struct RouteKind {
+  unsigned char table;
+  unsigned char protocol;
+  unsigned char scope;
+  unsigned char type;
+};
+
+// The route to dst/prefix out of `ifindex`.
+void put_route(Request<rtmsg>& rtm, int ifindex, const wire::IpAddress& dst, std::uint8_t prefix,
+               const RouteKind& kind) {
+  rtm->rtm_family = family_of(dst);
+  rtm->rtm_dst_len = prefix;
+  rtm->rtm_table = kind.table;
+  rtm->rtm_protocol = kind.protocol;
+  rtm->rtm_scope = kind.scope;
+  rtm->rtm_type = kind.type;
+  mnl_attr_put(rtm.nlh(), RTA_DST, length_of(dst), dst.bytes.data());
+  mnl_attr_put_u32(rtm.nlh(), RTA_OIF, static_cast<std::uint32_t>(ifindex));
 }
 
 }  // namespace
@@ -79,10 +123,8 @@ Result<void> Rtnl::transact(void* message, const char* step) {
 }
 
 Result<void> Rtnl::link_up(int ifindex, std::uint32_t txqueuelen) {
-  std::array<char, kNetlinkBuffer> buffer{};
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = RTM_NEWLINK;
-  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  Request<ifinfomsg> ifi(RTM_NEWLINK, 0);
+  nlmsghdr* nlh = ifi.nlh();
   ifi->ifi_family = AF_UNSPEC;
   ifi->ifi_index = ifindex;
   ifi->ifi_flags = IFF_UP;
@@ -92,10 +134,8 @@ Result<void> Rtnl::link_up(int ifindex, std::uint32_t txqueuelen) {
 }
 
 Result<void> Rtnl::set_link_flags(int ifindex, unsigned flags, unsigned change) {
-  std::array<char, kNetlinkBuffer> buffer{};
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = RTM_NEWLINK;
-  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  Request<ifinfomsg> ifi(RTM_NEWLINK, 0);
+  nlmsghdr* nlh = ifi.nlh();
   ifi->ifi_family = AF_UNSPEC;
   ifi->ifi_index = ifindex;
   ifi->ifi_flags = flags;
@@ -105,11 +145,8 @@ Result<void> Rtnl::set_link_flags(int ifindex, unsigned flags, unsigned change) 
 
 Result<void> Rtnl::create_veth(const VethEnd& self, const VethEnd& peer, int peer_netns,
                                std::uint32_t mtu) {
-  std::array<char, kNetlinkBuffer> buffer{};
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = RTM_NEWLINK;
-  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  Request<ifinfomsg> ifi(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+  nlmsghdr* nlh = ifi.nlh();
   ifi->ifi_family = AF_UNSPEC;
   ifi->ifi_index = self.ifindex;
   mnl_attr_put_strz(nlh, IFLA_IFNAME, self.name.c_str());
@@ -135,11 +172,8 @@ Result<void> Rtnl::create_veth(const VethEnd& self, const VethEnd& peer, int pee
 
 Result<void> Rtnl::add_neighbour(int ifindex, const wire::IpAddress& address,
                                  const MacAddress& mac) {
-  std::array<char, kNetlinkBuffer> buffer{};
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = RTM_NEWNEIGH;
-  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-  auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
+  Request<ndmsg> ndm(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
+  nlmsghdr* nlh = ndm.nlh();
   ndm->ndm_family = family_of(address);
   ndm->ndm_ifindex = ifindex;
   ndm->ndm_state = NUD_PERMANENT;
@@ -150,11 +184,8 @@ Result<void> Rtnl::add_neighbour(int ifindex, const wire::IpAddress& address,
 }
 
 Result<void> Rtnl::add_address(int ifindex, const wire::IpAddress& address, std::uint8_t prefix) {
-  std::array<char, kNetlinkBuffer> buffer{};
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = RTM_NEWADDR;
-  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+  Request<ifaddrmsg> ifa(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
+  nlmsghdr* nlh = ifa.nlh();
   ifa->ifa_family = family_of(address);
   ifa->ifa_prefixlen = prefix;
   ifa->ifa_scope = RT_SCOPE_UNIVERSE;
@@ -167,50 +198,28 @@ Result<void> Rtnl::add_address(int ifindex, const wire::IpAddress& address, std:
 
 Result<void> Rtnl::replace_subnet_route(int ifindex, const wire::IpAddress& dst,
                                         std::uint8_t prefix, const RouteMetrics& m) {
-  std::array<char, kNetlinkBuffer> buffer{};
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = RTM_NEWROUTE;
-  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
-  rtm->rtm_family = family_of(dst);
-  rtm->rtm_dst_len = prefix;
-  rtm->rtm_table = RT_TABLE_MAIN;
-  rtm->rtm_protocol = RTPROT_STATIC;
-  rtm->rtm_scope = RT_SCOPE_LINK;
-  rtm->rtm_type = RTN_UNICAST;
-  mnl_attr_put(nlh, RTA_DST, length_of(dst), dst.bytes.data());
-  mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(ifindex));
-  put_metrics(nlh, m);
-  return transact(nlh, "route");
+  Request<rtmsg> rtm(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+  put_route(rtm, ifindex, dst, prefix,
+            RouteKind{RT_TABLE_MAIN, RTPROT_STATIC, RT_SCOPE_LINK, RTN_UNICAST});
+  put_metrics(rtm.nlh(), m);
+  return transact(rtm.nlh(), "route");
 }
 
 Result<void> Rtnl::replace_local_route(int ifindex, const wire::IpAddress& address,
                                        const RouteMetrics& m) {
-  std::array<char, kNetlinkBuffer> buffer{};
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = RTM_NEWROUTE;
-  nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
-  rtm->rtm_family = family_of(address);
-  rtm->rtm_dst_len = static_cast<unsigned char>(length_of(address) * 8);
-  rtm->rtm_table = RT_TABLE_LOCAL;
-  rtm->rtm_protocol = RTPROT_KERNEL;
-  rtm->rtm_scope = RT_SCOPE_HOST;
-  rtm->rtm_type = RTN_LOCAL;
-  mnl_attr_put(nlh, RTA_DST, length_of(address), address.bytes.data());
-  mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(ifindex));
+  Request<rtmsg> rtm(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+  put_route(rtm, ifindex, address, static_cast<std::uint8_t>(length_of(address) * 8),
+            RouteKind{RT_TABLE_LOCAL, RTPROT_KERNEL, RT_SCOPE_HOST, RTN_LOCAL});
   if (address.version == wire::IpVersion::kV4) {
-    mnl_attr_put(nlh, RTA_PREFSRC, 4, address.bytes.data());
+    mnl_attr_put(rtm.nlh(), RTA_PREFSRC, 4, address.bytes.data());
   }
-  put_metrics(nlh, m);
-  return transact(nlh, "local route");
+  put_metrics(rtm.nlh(), m);
+  return transact(rtm.nlh(), "local route");
 }
 
 Result<void> Rtnl::delete_local_route_v6(const wire::IpAddress& address) {
-  std::array<char, kNetlinkBuffer> buffer{};
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
-  nlh->nlmsg_type = RTM_DELROUTE;
-  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  Request<rtmsg> rtm(RTM_DELROUTE, 0);
+  nlmsghdr* nlh = rtm.nlh();
   rtm->rtm_family = AF_INET6;
   rtm->rtm_dst_len = 128;
   rtm->rtm_table = RT_TABLE_LOCAL;
