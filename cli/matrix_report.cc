@@ -8,13 +8,9 @@
 namespace tcpconform::cli::matrix {
 namespace {
 
-namespace ex = engine::explore;
+using campaign::matrix::to_string;
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, kColumnCount> kNames = {
-    "SYN",       "SYN-ACK",        "ACK",         "data",     "FIN",
-    "RST exact", "RST in-window",  "RST outside", "no flags", "send",
-    "recv",      "close/shutdown", "abort",       "calls",    "timer"};
 // Column headers of the plain-text table (one line, so short).
 constexpr std::array<std::string_view, kColumnCount> kShort = {
     "SYN",  "S/A",  "ACK",  "data",  "FIN",   "R=",    "R~",   "R!",
@@ -55,58 +51,6 @@ const CellDivergence* first_unexplained(const Cell& c) {
 }
 
 }  // namespace
-
-std::string_view to_string(Column c) {
-  return kNames[static_cast<std::size_t>(c)];
-}
-
-std::string_view to_string(Verdict v) {
-  switch (v) {
-    case Verdict::kUnreached: return "unreached";
-    case Verdict::kConform: return "conform";
-    case Verdict::kKnown: return "known-deviation";
-    case Verdict::kDiverges: return "diverges";
-  }
-  return "?";
-}
-
-Column column_of(ex::EventClass event, std::optional<ex::RstPosition> rst) {
-  switch (event) {
-    case ex::EventClass::kSyn: return Column::kSyn;
-    case ex::EventClass::kSynAck: return Column::kSynAck;
-    case ex::EventClass::kAck: return Column::kAck;
-    case ex::EventClass::kData: return Column::kData;
-    case ex::EventClass::kFin: return Column::kFin;
-    case ex::EventClass::kRst:
-      switch (rst.value_or(ex::RstPosition::kOutside)) {
-        case ex::RstPosition::kExact: return Column::kRstExact;
-        case ex::RstPosition::kInWindow: return Column::kRstInWindow;
-        case ex::RstPosition::kOutside: return Column::kRstOutside;
-      }
-      return Column::kRstOutside;
-    case ex::EventClass::kNoFlags: return Column::kNoFlags;
-    case ex::EventClass::kSend: return Column::kSend;
-    case ex::EventClass::kRecv: return Column::kRecv;
-    case ex::EventClass::kShutdown:
-    case ex::EventClass::kClose: return Column::kClose;
-    case ex::EventClass::kAbort: return Column::kAbort;
-    case ex::EventClass::kConnect:
-    case ex::EventClass::kAccept:
-    case ex::EventClass::kListen:
-    case ex::EventClass::kOtherCall: return Column::kCalls;
-    case ex::EventClass::kTimer: return Column::kTimer;
-  }
-  return Column::kCalls;
-}
-
-Verdict Cell::verdict() const {
-  if (reached == 0 && divergences.empty()) return Verdict::kUnreached;
-  if (divergences.empty()) return Verdict::kConform;
-  for (const auto& d : divergences) {
-    if (!d.explained) return Verdict::kDiverges;
-  }
-  return Verdict::kKnown;
-}
 
 std::string text(const std::vector<StackMatrix>& stacks) {
   std::string out;
@@ -172,7 +116,9 @@ std::string text(const std::vector<StackMatrix>& stacks) {
 
 nlohmann::json json(const std::vector<StackMatrix>& stacks) {
   nlohmann::json columns = nlohmann::json::array();
-  for (const auto name : kNames) columns.push_back(std::string(name));
+  for (int c = 0; c < kColumnCount; ++c) {
+    columns.push_back(std::string(to_string(static_cast<Column>(c))));
+  }
   nlohmann::json states = nlohmann::json::array();
   for (int st = 0; st < model::kStateCount; ++st) {
     states.push_back(std::string(model::to_string(static_cast<model::State>(st))));
@@ -228,7 +174,8 @@ std::string markdown(const std::vector<StackMatrix>& stacks, const fs::path& bas
       "§3.2).\n\n",
       stacks.empty() ? "?" : stacks.front().profile, order);
   out += "| state |";
-  for (const auto name : kNames) out += fmt::format(" {} |", name);
+  for (int c = 0; c < kColumnCount; ++c)
+    out += fmt::format(" {} |", to_string(static_cast<Column>(c)));
   out += "\n|---|";
   for (int c = 0; c < kColumnCount; ++c) out += ":---:|";
   out += "\n";

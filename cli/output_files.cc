@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tcpconform/campaign/files.h"
 #include "tcpconform/scenario/print.h"
 #include "tcpconform/wire/pcap_writer.h"
 
@@ -51,15 +52,6 @@ std::string xml_escape(std::string_view s) {
     }
   }
   return out;
-}
-
-tl::expected<void, std::string> write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return tl::make_unexpected(fmt::format("{}: cannot open for writing", path.string()));
-  out << text;
-  out.close();
-  if (!out) return tl::make_unexpected(fmt::format("{}: write failed", path.string()));
-  return {};
 }
 
 }  // namespace
@@ -119,7 +111,7 @@ tl::expected<void, std::string> write_json(const fs::path& path, const RunSummar
                               {"known_deviations", known},
                               {"wall_seconds", summary.wall_seconds},
                               {"scenarios", std::move(scenarios)}};
-  return write_text(path, doc.dump(2) + "\n");
+  return campaign::write_text(path, doc.dump(2) + "\n");
 }
 
 tl::expected<void, std::string> write_junit(const fs::path& path, const RunSummary& summary) {
@@ -152,7 +144,7 @@ tl::expected<void, std::string> write_junit(const fs::path& path, const RunSumma
       "tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.6f}\">\n{}  </testsuite>\n"
       "</testsuites>\n",
       summary.results.size(), failures, errors, summary.wall_seconds, cases);
-  return write_text(path, doc);
+  return campaign::write_text(path, doc);
 }
 
 tl::expected<void, std::string> write_pcaps(const fs::path& dir,
@@ -190,7 +182,7 @@ tl::expected<fs::path, std::string> write_reproducer(const fs::path& dir,
                                  family(result.version), result.summary);
   text += scenario::print(cut);
   const fs::path path = dir / (result_stem(result) + ".pkt");
-  if (auto w = write_text(path, text); !w) return tl::make_unexpected(w.error());
+  if (auto w = campaign::write_text(path, text); !w) return tl::make_unexpected(w.error());
   return path;
 }
 

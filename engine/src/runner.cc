@@ -106,6 +106,7 @@ ScenarioResult run_scenario(const Program& program, harness::ModelSut& model,
   auto harness_error = [&](const harness::Error& e) {
     result.verdict = Verdict::kError;
     result.summary = e.to_string();
+    result.error = e;
     return result;
   };
 

@@ -19,14 +19,16 @@ Trial run_trial(Bench& bench, const Program& program) {
   Trial t;
   t.result = run_on_bench(bench, program);
   t.harness_error = t.result.verdict == Verdict::kError;
+  t.stack_crashed = t.result.error && t.result.error->stack_crashed;
   for (const LaneResult& lane : t.result.lanes) t.lane_failed = t.lane_failed || lane.mismatch;
   // The model's own view, step by step (run_scenario reset it; model_states does again).
-  auto states = model_states(program, *bench.model, bench.environment);
-  if (!states) {
+  auto trace = model_trace(program, *bench.model, bench.environment);
+  if (!trace) {
     t.harness_error = true;
     return t;
   }
-  t.states = std::move(*states);
+  t.states = std::move(trace->states);
+  t.rst = std::move(trace->rst);
   t.cells = cells_of(program, t.states);
   t.signature = signature_of(program, t.result, t.states);
   return t;

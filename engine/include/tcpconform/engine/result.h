@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tcpconform/engine/program.h"
+#include "tcpconform/harness/sut.h"
 #include "tcpconform/model/rules.h"
 #include "tcpconform/model/state.h"
 #include "tcpconform/wire/segment.h"
@@ -77,6 +78,9 @@ struct ScenarioResult {
   wire::IpVersion version = wire::IpVersion::kV4;
   Verdict verdict = Verdict::kFail;
   std::string summary;  // one line: why it failed, or empty
+  // kError: the harness failure; `error->stack_crashed` when the stack under test itself died
+  // (a finding about the stack, not a failure of the harness).
+  std::optional<harness::Error> error;
   std::vector<LaneResult> lanes;
   std::optional<Divergence> divergence;
   std::vector<model::Rule> explained_by;

@@ -27,12 +27,15 @@ struct Bench {
 struct Trial {
   ScenarioResult result;
   std::vector<model::State> states;  // the model's state before each step (model_states())
-  CellSet cells;                     // (state × event class) cells the program reached
+  std::vector<std::optional<RstPosition>> rst;  // per step: where an inbound RST fell
+  CellSet cells;                                // (state × event class) cells the program reached
   std::optional<Signature> signature;
   // A lane departed from the script. In the prefix this means the prefix did not hold on that
   // lane (the kernel chose differently); after it, that a generated step was not expected at all.
   bool lane_failed = false;
   bool harness_error = false;  // verdict kError: the summary says why
+  // The stack under test died (result.error->stack_crashed): a finding, not a harness failure.
+  bool stack_crashed = false;
 };
 
 // Runs `program` on the bench's model and stack, on ports the stack chooses (program_port()).

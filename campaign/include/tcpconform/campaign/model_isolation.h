@@ -13,9 +13,10 @@
 #include <tl/expected.hpp>
 
 #include "tcpconform/engine/program.h"
+#include "tcpconform/harness/environment.h"
 #include "tcpconform/model/profile.h"
 
-namespace tcpconform::cli {
+namespace tcpconform::campaign {
 
 class ModelIsolation {
  public:
@@ -23,7 +24,7 @@ class ModelIsolation {
   // `may_respawn`: whether a helper that died may be forked again from the (by then
   // multi-threaded) campaign.
   [[nodiscard]] static tl::expected<ModelIsolation, std::string> start(
-      const model::Profile& profile, bool may_respawn);
+      const model::Profile& profile, const harness::Environment& environment, bool may_respawn);
 
   ModelIsolation(ModelIsolation&& other) noexcept;
   ModelIsolation& operator=(ModelIsolation&&) = delete;
@@ -37,16 +38,19 @@ class ModelIsolation {
   [[nodiscard]] std::string run(const engine::Program& program);
 
  private:
-  ModelIsolation(model::Profile profile, bool may_respawn)
-      : profile_(std::move(profile)), may_respawn_(may_respawn) {}
+  ModelIsolation(model::Profile profile, harness::Environment environment, bool may_respawn)
+      : profile_(std::move(profile)),
+        environment_(std::move(environment)),
+        may_respawn_(may_respawn) {}
   [[nodiscard]] bool spawn();
   void stop();
 
   model::Profile profile_;
+  harness::Environment environment_;
   bool may_respawn_ = true;
   pid_t pid_ = -1;
   int channel_ = -1;  // requests and answers (a stream socket: no SIGPIPE when it dies)
   int errors_ = -1;   // the helper's stderr
 };
 
-}  // namespace tcpconform::cli
+}  // namespace tcpconform::campaign

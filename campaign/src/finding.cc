@@ -1,5 +1,5 @@
-// explore's findings: reproducer headers and summary.json entries (explore_findings.h).
-#include "explore_findings.h"
+// What a campaign finds: reproducer headers and summary.json entries (finding.h).
+#include "tcpconform/campaign/finding.h"
 
 #include <fmt/core.h>
 
@@ -10,7 +10,7 @@
 #include "tcpconform/model/rules.h"
 #include "tcpconform/scenario/print.h"
 
-namespace tcpconform::cli {
+namespace tcpconform::campaign {
 namespace ex = engine::explore;
 namespace fs = std::filesystem;
 
@@ -24,9 +24,36 @@ std::string rules_text(const std::vector<std::string>& rules) {
 
 }  // namespace
 
-std::string reproducer_text(const Finding& f, const std::string& campaign_profile,
-                            const std::string& sut, const engine::Program& program) {
-  std::string text = fmt::format("// tcpconform explore: divergence {}\n", f.signature.text());
+std::string abort_slug(const std::string& message) {
+  const auto at = message.rfind(" at ");
+  std::string where = at == std::string::npos ? message : message.substr(at + 4);
+  const auto slash = where.rfind('/');
+  if (slash != std::string::npos) where = where.substr(slash + 1);
+  return "model-abort-" + ex::slugify(where);
+}
+
+std::string crash_slug(const std::string& message) {
+  std::string where;
+  if (const auto at = message.find("failed at line "); at != std::string::npos) {
+    std::string rest = message.substr(at + 15);
+    const auto in = rest.find(" in ");
+    if (in != std::string::npos) {
+      std::string file = rest.substr(in + 4);
+      file = file.substr(0, file.find(' '));
+      if (const auto slash = file.rfind('/'); slash != std::string::npos)
+        file = file.substr(slash + 1);
+      where = file + "-" + rest.substr(0, in);
+    }
+  } else if (const auto sig = message.find("signal "); sig != std::string::npos) {
+    where = "signal-" + message.substr(sig + 7, message.find(' ', sig + 7) - sig - 7);
+  }
+  return where.empty() ? "stack-crash" : "stack-crash-" + ex::slugify(where);
+}
+
+std::string reproducer_text(const Finding& f, const std::string& command,
+                            const std::string& campaign_profile, const std::string& sut,
+                            const engine::Program& program) {
+  std::string text = fmt::format("// tcpconform {}: divergence {}\n", command, f.signature.text());
   text += fmt::format("// signature: {} (state before the step / event class / first field)\n",
                       f.signature.slug());
   text += fmt::format("// profile {}, sut {}, seed {} (target {}), minimised from {} to {} steps\n",
@@ -65,6 +92,7 @@ nlohmann::json finding_json(const Finding& f) {
         {"field", f.signature.field},
         {"deviations", f.signature.deviations}}},
       {"slug", f.signature.slug()},
+      {"key", f.key},
       {"file", f.file},
       {"profile", f.profile},
       {"linux_rules", f.linux_rules},
@@ -103,6 +131,8 @@ std::vector<Finding> read_previous(const fs::path& path) {
     if (!state || !event) continue;
     Finding f;
     f.signature = ex::Signature{*state, *event, str(s, "field"), str(s, "deviations")};
+    f.key = str(d, "key");
+    if (f.key.empty()) f.key = f.signature.slug();  // summaries written before keys existed
     f.file = str(d, "file");
     f.profile = str(d, "profile");
     if (d.contains("linux_rules") && d["linux_rules"].is_array()) {
@@ -123,4 +153,4 @@ std::vector<Finding> read_previous(const fs::path& path) {
   return out;
 }
 
-}  // namespace tcpconform::cli
+}  // namespace tcpconform::campaign

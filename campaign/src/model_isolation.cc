@@ -1,7 +1,7 @@
 // The model helper process (see model_isolation.h). Protocol on the channel: the parent sends a
 // 4-byte length and a program as script text; the helper answers one byte once the model has
 // run it. A helper that aborts closes the channel, and its stderr says why.
-#include "model_isolation.h"
+#include "tcpconform/campaign/model_isolation.h"
 
 #include <fcntl.h>
 #include <fmt/core.h>
@@ -19,7 +19,7 @@
 #include "tcpconform/scenario/parse.h"
 #include "tcpconform/scenario/print.h"
 
-namespace tcpconform::cli {
+namespace tcpconform::campaign {
 namespace {
 
 bool write_all(int fd, const void* data, std::size_t size) {
@@ -45,7 +45,8 @@ bool read_all(int fd, void* data, std::size_t size) {
 }
 
 // The helper's life: run each program it is sent on a model of its own.
-[[noreturn]] void serve(int channel, const model::Profile& profile) {
+[[noreturn]] void serve(int channel, const model::Profile& profile,
+                        const harness::Environment& environment) {
   harness::ModelSut model(profile);
   for (;;) {
     std::uint32_t length = 0;
@@ -53,7 +54,7 @@ bool read_all(int fd, void* data, std::size_t size) {
     std::string text(length, '\0');
     if (!read_all(channel, text.data(), length)) ::_exit(0);
     if (auto program = scenario::parse(text, "isolated.pkt")) {
-      (void)engine::explore::model_states(*program, model);
+      (void)engine::explore::model_states(*program, model, environment);
     }
     const char done = 'k';
     if (!write_all(channel, &done, 1)) ::_exit(0);
@@ -62,9 +63,9 @@ bool read_all(int fd, void* data, std::size_t size) {
 
 }  // namespace
 
-tl::expected<ModelIsolation, std::string> ModelIsolation::start(const model::Profile& profile,
-                                                                bool may_respawn) {
-  ModelIsolation isolation(profile, may_respawn);
+tl::expected<ModelIsolation, std::string> ModelIsolation::start(
+    const model::Profile& profile, const harness::Environment& environment, bool may_respawn) {
+  ModelIsolation isolation(profile, environment, may_respawn);
   if (!isolation.spawn()) {
     return tl::make_unexpected(
         fmt::format("cannot start the model helper: {}", std::strerror(errno)));
@@ -74,6 +75,7 @@ tl::expected<ModelIsolation, std::string> ModelIsolation::start(const model::Pro
 
 ModelIsolation::ModelIsolation(ModelIsolation&& other) noexcept
     : profile_(std::move(other.profile_)),
+      environment_(std::move(other.environment_)),
       may_respawn_(other.may_respawn_),
       pid_(other.pid_),
       channel_(other.channel_),
@@ -111,7 +113,7 @@ bool ModelIsolation::spawn() {
     // Nothing else the parent had open stays here (see model_isolation.h).
     ::close_range(3, static_cast<unsigned>(channel) - 1, 0);
     ::close_range(static_cast<unsigned>(channel) + 1, ~0U, 0);
-    serve(channel, profile_);
+    serve(channel, profile_, environment_);
   }
   ::close(pair[1]);
   ::close(err[1]);
@@ -164,4 +166,4 @@ std::string ModelIsolation::run(const engine::Program& program) {
   return message;
 }
 
-}  // namespace tcpconform::cli
+}  // namespace tcpconform::campaign
