@@ -23,6 +23,7 @@
 #include "tcpconform/engine/report.h"
 #include "tcpconform/engine/runner.h"
 #include "tcpconform/harness/model_sut.h"
+#include "tcpconform/model/deviations.h"
 #include "tcpconform/model/profile.h"
 #include "tcpconform/scenario/parse.h"
 
@@ -139,6 +140,30 @@ engine::ScenarioResult run_one(Worker& w, const engine::Program& program, wire::
     linux_run.rules.for_each([&](model::Rule r) {
       if (!result.rules.contains(r)) result.explained_by.push_back(r);
     });
+  }
+  if (result.explained_by.empty()) {
+    // Both profiles applied the same rules (a call's result differs, not the rule that fired):
+    // name the rules of each single linux field that alone lets the profile pass the script.
+    const model::Profile base = profile_of(config.profile);
+    const model::Profile linux = model::linux_profile();
+    engine::RunOptions model_only = options;
+    model_only.stack_port = script_ports.stack_port;
+    model_only.peer_port = script_ports.peer_port;
+    for (const model::Deviation* d : model::differing(base, linux)) {
+      model::Profile with = base;
+      d->adopt(with, linux);
+      harness::ModelSut adopted(with);
+      if (engine::run_scenario(program, adopted, nullptr, model_only).verdict !=
+          engine::Verdict::kPass) {
+        continue;
+      }
+      for (const model::Rule r : d->rules) {
+        if (std::find(result.explained_by.begin(), result.explained_by.end(), r) ==
+            result.explained_by.end()) {
+          result.explained_by.push_back(r);
+        }
+      }
+    }
   }
   return result;
 }
